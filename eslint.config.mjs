@@ -1,0 +1,37 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import runnel from './scripts/eslint/layers.mjs';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'web/dist/**', '.runnel/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { runnel },
+    rules: {
+      'runnel/layers': ['error', { srcRoot: 'src' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-restricted-syntax': ['error', {
+        selector: "CallExpression[callee.name='eval'], NewExpression[callee.name='Function']",
+        message: 'no eval: user input is parsed, never evaluated',
+      }],
+    },
+  },
+  {
+    // The compiler is pure: nothing that touches the outside world.
+    files: ['src/pipeline/**/*.ts'],
+    ignores: ['src/pipeline/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{
+        group: ['node:fs', 'node:fs/*', 'fs', 'node:net', 'node:http', 'node:https', 'node:child_process', 'child_process', 'better-sqlite3', 'pg', 'kysely'],
+        message: 'src/pipeline is pure: inject a reader instead',
+      }] }],
+    },
+  },
+  {
+    files: ['scripts/**/*.mjs', 'bin/**/*.mjs', 'eslint.config.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+);
