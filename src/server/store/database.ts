@@ -1,0 +1,51 @@
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { AppError } from '../../shared/index.js';
+import type { Tables } from './tables.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/**
+ * One open database. `db` is the Kysely handle repositories use; `dialect` lets the few
+ * statements that differ (claiming a queued job, upserts) pick their form.
+ */
+export interface Database {
+  db: Kysely<Tables>;
+  dialect: DialectName;
+  close(): Promise<void>;
+}
+
+export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+// node-postgres returns int8 as strings to avoid precision loss; our bigints are millisecond
+// timestamps and row counts, far below 2^53, so numbers are the honest type.
+pg.types.setTypeParser(20, (value) => Number(value));
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  if (target.kind === 'sqlite') {
+    let raw: BetterSqlite3.Database;
+    try {
+      raw = new BetterSqlite3(target.file);
+    } catch (cause) {
+      throw new AppError('storage_failed', `open SQLite database ${target.file}: ${(cause as Error).message}`, { cause });
+    }
+    // WAL lets readers proceed while a writer commits; busy_timeout makes a second process (the
+    // CLI beside a running server) wait instead of failing; foreign keys are off by default.
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = NORMAL');
+    raw.pragma('foreign_keys = ON');
+    raw.pragma('busy_timeout = 5000');
+    const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: raw }) });
+    return { db, dialect: 'sqlite', close: () => db.destroy() };
+  }
+  const pool = new pg.Pool({ connectionString: target.url, max: 10 });
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await sql`select 1`.execute(db);
+  } catch (cause) {
+    await db.destroy().catch(() => undefined);
+    throw new AppError('storage_failed', `connect to PostgreSQL: ${(cause as Error).message}`, { cause });
+  }
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}

@@ -1,0 +1,38 @@
+import type { Kysely } from 'kysely';
+import type { Database, DialectName } from './database.js';
+import type { Tables } from './tables.js';
+import { createUsersRepository } from './users-repository.js';
+import { createTokensRepository } from './tokens-repository.js';
+import { createWorkspacesRepository } from './workspaces-repository.js';
+import { createProjectsRepository } from './projects-repository.js';
+import { createPushEventsRepository } from './push-events-repository.js';
+
+function repositories(db: Kysely<Tables>, dialect: DialectName) {
+  return {
+    dialect,
+    users: createUsersRepository(db),
+    tokens: createTokensRepository(db),
+    workspaces: createWorkspacesRepository(db),
+    projects: createProjectsRepository(db),
+    pushEvents: createPushEventsRepository(db),
+  };
+}
+
+export type Repositories = ReturnType<typeof repositories>;
+
+/**
+ * The store: one small repository per aggregate, and `transaction(fn)` giving the same
+ * repositories bound to one transaction. Nothing outside server/store writes SQL.
+ */
+export interface Store extends Repositories {
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export function createStore(database: Database): Store {
+  return {
+    ...repositories(database.db, database.dialect),
+    transaction: (fn) => database.db.transaction().execute((trx) => fn(repositories(trx, database.dialect))),
+    close: () => database.close(),
+  };
+}

@@ -1,0 +1,82 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { testDatabases } from '../support/databases.js';
+import type { Store } from '../../src/server/store/index.js';
+
+// One contract, every database: the same assertions run on SQLite and on PostgreSQL.
+for (const target of await testDatabases()) {
+  describe(`store contract on ${target.name}`, { skip: target.skip ?? false }, () => {
+    let store: Store;
+    let dispose: () => Promise<void>;
+    before(async () => { ({ store, dispose } = await target.open()); });
+    after(async () => { await dispose?.(); });
+
+    it('stores users and finds them by username case-insensitively', async () => {
+      const u = await store.users.insert({ username: 'Alice', name: 'Alice A', email: 'a@example.com', admin: false, createdAt: 1000 });
+      assert.equal((await store.users.byUsername('alice'))?.id, u.id);
+      assert.equal((await store.users.byId(u.id))?.admin, false);
+      await assert.rejects(store.users.insert({ username: 'ALICE', name: 'x', email: 'x@example.com', admin: false, createdAt: 1 }));
+    });
+
+    it('keeps token digests unique, parses scopes, and revokes once', async () => {
+      const u = await store.users.insert({ username: 'tok', name: 't', email: 't@example.com', admin: false, createdAt: 1 });
+      const t = await store.tokens.insert({ userId: u.id, name: 'ci', digest: 'd'.repeat(64), scopes: ['api', 'WORKSPACE'], expiresAt: 5000, createdAt: 2 });
+      const found = await store.tokens.byDigest('d'.repeat(64));
+      assert.deepEqual(found?.scopes, ['api', 'WORKSPACE']);
+      assert.equal(found?.expiresAt, 5000);
+      assert.equal(await store.tokens.revoke(t.id), true);
+      assert.equal(await store.tokens.revoke(t.id), false);
+      assert.equal((await store.tokens.byId(t.id))?.revoked, true);
+      await assert.rejects(store.tokens.insert({ userId: u.id, name: 'dup', digest: 'd'.repeat(64), scopes: [], expiresAt: null, createdAt: 3 }));
+    });
+
+    it('resolves projects by full path and filters the list by visibility and membership', async () => {
+      const owner = await store.users.insert({ username: 'own', name: 'o', email: 'o@example.com', admin: false, createdAt: 1 });
+      const other = await store.users.insert({ username: 'oth', name: 'x', email: 'x2@example.com', admin: false, createdAt: 1 });
+      const ws = await store.workspaces.insert({ path: 'Team', name: 'Team', kind: 'group', ownerUserId: null, createdAt: 1 });
+      await store.workspaces.setMember(ws.id, owner.id, 'owner', 1);
+      const mk = (path: string, visibility: 'private' | 'internal' | 'public') => store.projects.insert({
+        workspaceId: ws.id, path, name: path, description: '', visibility, defaultBranch: 'main', creatorId: owner.id, createdAt: 10,
+      });
+      const priv = await mk('secret', 'private');
+      await mk('inside', 'internal');
+      await mk('open', 'public');
+      assert.equal((await store.projects.byFullPath('team', 'SECRET'))?.id, priv);
+      const q = { orderBy: 'id' as const, sort: 'asc' as const, offset: 0, limit: 20 };
+      const anon = await store.projects.list({ ...q, viewer: { userId: null, admin: false } });
+      assert.deepEqual(anon.items.map((p) => p.path), ['open']);
+      const stranger = await store.projects.list({ ...q, viewer: { userId: other.id, admin: false } });
+      assert.deepEqual(stranger.items.map((p) => p.path), ['inside', 'open']);
+      const member = await store.projects.list({ ...q, viewer: { userId: owner.id, admin: false } });
+      assert.deepEqual(member.items.map((p) => p.path), ['secret', 'inside', 'open']);
+      assert.equal(member.total, 3);
+      await store.projects.setMember(priv, other.id, 'reporter', 2);
+      assert.equal(await store.projects.memberRole(priv, other.id), 'reporter');
+      const paged = await store.projects.list({ ...q, viewer: { userId: owner.id, admin: false }, offset: 1, limit: 1 });
+      assert.deepEqual(paged.items.map((p) => p.path), ['inside']);
+      assert.equal(paged.total, 3);
+    });
+
+    it('rolls back every write of a failed transaction', async () => {
+      await assert.rejects(store.transaction(async (tx) => {
+        await tx.users.insert({ username: 'ghost', name: 'g', email: 'g@example.com', admin: false, createdAt: 1 });
+        throw new Error('boom');
+      }));
+      assert.equal(await store.users.byUsername('ghost'), null);
+    });
+
+    it('records push events and marks each processed exactly once', async () => {
+      const ws = await store.workspaces.insert({ path: 'pushws', name: 'p', kind: 'group', ownerUserId: null, createdAt: 1 });
+      const pid = await store.projects.insert({ workspaceId: ws.id, path: 'p', name: 'p', description: '', visibility: 'private', defaultBranch: 'main', creatorId: null, createdAt: 1 });
+      const [e] = await store.pushEvents.insertMany([{ projectId: pid, userId: null, ref: 'refs/heads/main', beforeSha: '0'.repeat(40), afterSha: 'a'.repeat(40), createdAt: 5 }]);
+      assert.ok(e);
+      assert.equal((await store.pushEvents.unprocessed(10)).some((x) => x.id === e.id), true);
+      assert.equal(await store.pushEvents.markProcessed(e.id, 6), true);
+      assert.equal(await store.pushEvents.markProcessed(e.id, 7), false);
+    });
+
+    it('enforces foreign keys', async () => {
+      await assert.rejects(store.projects.insert({ workspaceId: 999999, path: 'x', name: 'x', description: '', visibility: 'private', defaultBranch: 'main', creatorId: null, createdAt: 1 }));
+    });
+  });
+}
