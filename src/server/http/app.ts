@@ -1,0 +1,99 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { isAppError } from '../../shared/index.js';
+import { ANONYMOUS, presentedToken, resolveCaller, type Caller } from './caller.js';
+import type { HttpDeps } from './deps.js';
+import { buddyError, gitlabError } from './errors.js';
+import { HttpReply } from './http-reply.js';
+import { parseRailsParams } from './rails-params.js';
+import { registerProjectRoutes } from './gitlab/projects-routes.js';
+import { registerUserRoutes } from './gitlab/users-routes.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Resolved before any /api route handler runs; ANONYMOUS when no token was presented. */
+    caller: Caller;
+  }
+}
+
+/** Which façade a URL belongs to decides the error body shape. */
+function apiOf(url: string): 'gitlab' | 'buddy' | 'other' {
+  if (url.startsWith('/api/v4/') || url === '/api/v4') return 'gitlab';
+  if (url.startsWith('/api/')) return 'buddy';
+  return 'other';
+}
+
+/**
+ * The Fastify application: routes of both APIs, git smart HTTP, health. Status codes and error
+ * bodies are decided here and nowhere else. No I/O at construction: `listen` is the caller's.
+ */
+export function buildApp(deps: HttpDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.logger as unknown as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 16 * 1024 * 1024,
+    routerOptions: { maxParamLength: 1024 },
+    return503OnClosing: true,
+  });
+
+  app.decorateRequest('caller', null as unknown as Caller);
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, parseRailsParams(new URLSearchParams(body as string)));
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (apiOf(request.url) !== 'other') {
+      reply.header('x-frame-options', 'SAMEORIGIN');
+      reply.header('x-content-type-options', 'nosniff');
+    }
+  });
+
+  // Tokens may arrive in the body (private_token), so the caller is resolved after parsing.
+  app.addHook('preHandler', async (request) => {
+    request.caller = apiOf(request.url) === 'other' ? ANONYMOUS : await resolveCaller(deps.accounts, presentedToken(request));
+  });
+
+  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+    const api = apiOf(request.url);
+    if (error instanceof HttpReply) {
+      return reply.code(error.status).headers(error.headers).send(error.body);
+    }
+    if (isAppError(error)) {
+      const mapped = api === 'buddy' ? buddyError(error) : gitlabError(error);
+      if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
+      return reply.code(mapped.status).send(mapped.body);
+    }
+    const status = (error as FastifyError).statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      // Fastify's own rejections (malformed JSON, unsupported media type, body too large).
+      const message = status === 413 ? 'Request Entity Too Large' : error.message;
+      if (api === 'buddy') return reply.code(status).send({ errors: [{ message }] });
+      return reply.code(status === 415 ? 415 : status).send({ error: message });
+    }
+    request.log.error({ err: error }, 'request failed');
+    if (api === 'buddy') return reply.code(500).send({ errors: [{ message: 'Internal server error' }] });
+    return reply.code(500).send({ message: '500 Internal Server Error' });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const api = apiOf(request.url);
+    if (api === 'gitlab') return reply.code(404).send({ error: '404 Not Found' });
+    if (api === 'buddy') return reply.code(404).send({ errors: [{ message: 'Not found' }] });
+    return reply.code(404).type('text/plain').send('Not Found');
+  });
+
+  app.get('/-/health', async () => ({ status: 'ok' }));
+  app.get('/-/readiness', async (_request, reply) => {
+    try {
+      await deps.healthCheck();
+      return { status: 'ok', checks: { database: 'ok' } };
+    } catch {
+      return reply.code(503).send({ status: 'failed', checks: { database: 'failed' } });
+    }
+  });
+
+  registerUserRoutes(app, deps);
+  registerProjectRoutes(app, deps);
+  deps.registerGit?.(app);
+  return app;
+}

@@ -1,0 +1,18 @@
+import type { Logger } from '../../shared/index.js';
+import type { Accounts, Projects } from '../engine/index.js';
+import type { Store } from '../store/index.js';
+
+/** What the HTTP layer needs, assembled by the composition root (cli/serve). */
+export interface HttpDeps {
+  store: Store;
+  accounts: Accounts;
+  projects: Projects;
+  logger: Logger;
+  /** The external base URL (scheme://host:port) used in web_url, Link headers and clone URLs. */
+  baseUrl(): string;
+  version: string;
+  /** Mounts git smart HTTP; optional so API tests can run without repositories. */
+  registerGit?(app: import('fastify').FastifyInstance): void;
+  /** Readiness beyond "the process answers": e.g. the database responds. */
+  healthCheck(): Promise<void>;
+}

@@ -1,0 +1,41 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type Config } from '../../src/cli/config.js';
+import { startServer, type RunningServer } from '../../src/cli/server-runtime.js';
+import { silentLogger } from '../../src/shared/index.js';
+
+export interface TestServer extends RunningServer {
+  rootToken: { token: string; generated: boolean };
+  dataDir: string;
+  config: Config;
+  /** fetch against the server with the root token unless `token` says otherwise (null = none). */
+  api(path: string, init?: RequestInit & { token?: string | null; json?: unknown }): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+/** Starts a real Runnel server on a free loopback port with its own data directory. */
+export async function startTestServer(options: { env?: Record<string, string>; runnerConcurrency?: number } = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'runnel-test-'));
+  const config = loadConfig({
+    flags: { port: '0', 'data-dir': dataDir, 'log-level': 'silent', concurrency: String(options.runnerConcurrency ?? 0) },
+    env: { RUNNEL_INITIAL_ROOT_TOKEN: 'root-token-for-tests-0001', ...options.env }, cwd: dataDir,
+  });
+  const server = await startServer(config, silentLogger());
+  const rootToken = server.rootToken ?? { token: 'root-token-for-tests-0001', generated: false };
+  return {
+    ...server, rootToken, dataDir, config,
+    async api(path, init = {}) {
+      const headers = new Headers(init.headers);
+      const token = init.token === undefined ? rootToken.token : init.token;
+      if (token !== null) headers.set('private-token', token);
+      let body = init.body;
+      if (init.json !== undefined) { headers.set('content-type', 'application/json'); body = JSON.stringify(init.json); }
+      return fetch(server.url + path, { ...init, headers, body });
+    },
+    async stop() {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
