@@ -1,0 +1,73 @@
+import type { GitInfo } from '../protocol/index.js';
+import { runProcessTree } from './process-tree.js';
+
+/**
+ * Gets the job's sources the way gitlab-runner does for a fresh directory:
+ *   git init  →  git remote add origin <url>  →  git fetch [--depth N] origin <refspecs…>
+ *   →  git checkout -f <sha>   (detached HEAD; depth 0 = full history)
+ * When the refspecs cannot be fetched (e.g. the server keeps no refs/pipelines/<id>) or do not
+ * bring the commit, the sha itself is fetched. Runs on the host (not inside the executor) with a
+ * small, clean environment; git's output goes to the job log, where the credentials in the URL
+ * are masked with the job token.
+ */
+export interface CheckoutInput {
+  git: GitInfo;
+  projectDir: string;
+  env: Record<string, string>;
+  log(text: string): void;
+  signal: AbortSignal;
+  /** Remaining time for the whole checkout. */
+  timeoutMs: number;
+  killGraceMs: number;
+}
+
+export type CheckoutOutcome = { ok: true } | { ok: false; reason: 'timeout' | 'canceled' | 'failed'; message: string };
+
+export async function gitCheckout(input: CheckoutInput): Promise<CheckoutOutcome> {
+  const started = Date.now();
+  const git = async (args: string[], quiet = false): Promise<CheckoutOutcome> => {
+    const remaining = input.timeoutMs > 0 ? Math.max(1, input.timeoutMs - (Date.now() - started)) : 0;
+    const outcome = await runProcessTree({
+      command: 'git',
+      args: ['-c', 'advice.detachedHead=false', '-c', 'init.defaultBranch=main', ...args],
+      cwd: input.projectDir,
+      env: input.env,
+      onOutput: quiet ? undefined : (chunk) => input.log(chunk.toString('utf8')),
+      timeoutMs: remaining,
+      signal: input.signal,
+      killGraceMs: input.killGraceMs,
+    });
+    if (outcome.timedOut) return { ok: false, reason: 'timeout', message: `git ${args[0]} timed out` };
+    if (outcome.canceled) return { ok: false, reason: 'canceled', message: `git ${args[0]} canceled` };
+    if (outcome.startError !== undefined) return { ok: false, reason: 'failed', message: `cannot run git: ${outcome.startError}` };
+    if (outcome.exitCode !== 0) return { ok: false, reason: 'failed', message: `git ${args[0]} exited with ${outcome.exitCode ?? outcome.signal}` };
+    return { ok: true };
+  };
+  const { git: info } = input;
+  const depthArgs = info.depth > 0 ? ['--depth', String(info.depth)] : [];
+  input.log(info.depth > 0 ? `Fetching changes with git depth set to ${info.depth}...\n` : 'Fetching changes...\n');
+  const initArgs = ['init'];
+  if (info.repo_object_format === 'sha256') initArgs.push('--object-format=sha256');
+  initArgs.push(input.projectDir);
+  let step = await git(initArgs);
+  if (!step.ok) return step;
+  input.log('Created fresh repository.\n');
+  step = await git(['remote', 'add', 'origin', info.repo_url]);
+  if (!step.ok) return step;
+  const fetchBase = ['fetch', '--prune', '--quiet', '--no-tags', ...depthArgs, 'origin'];
+  if (info.refspecs.length > 0) {
+    step = await git([...fetchBase, ...info.refspecs]);
+    if (!step.ok && step.reason !== 'failed') return step;
+  }
+  const haveCommit = await git(['cat-file', '-e', `${info.sha}^{commit}`], true);
+  if (!haveCommit.ok) {
+    if (haveCommit.reason !== 'failed') return haveCommit;
+    step = await git([...fetchBase, info.sha]);
+    if (!step.ok) return step;
+  }
+  input.log(`Checking out ${info.sha.slice(0, 8)} as detached HEAD (ref is ${info.ref})...\n`);
+  step = await git(['checkout', '-f', '-q', info.sha]);
+  if (!step.ok) return step;
+  input.log('Skipping Git submodules setup\n');
+  return { ok: true };
+}

@@ -1,0 +1,194 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * Runs a command as the leader of its own process group (detached spawn = setsid), so that the
+ * whole tree it starts can be signalled at once with kill(-pgid). Stopping sends SIGTERM to the
+ * group and to every descendant found in /proc (which catches children that left the group with
+ * setsid), then SIGKILL after a grace period. Used by the shell and sandbox executors and for
+ * host-side commands (git).
+ */
+export interface TreeRunOptions {
+  command: string;
+  args: readonly string[];
+  cwd: string;
+  env: Record<string, string>;
+  onOutput?: (chunk: Buffer) => void;
+  /** Kill the tree when it runs longer than this; 0 = no limit. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Time between SIGTERM and SIGKILL. */
+  killGraceMs: number;
+}
+
+export interface TreeRunOutcome {
+  /** Exit code, or null when the leader died of a signal or never started. */
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  canceled: boolean;
+  /** Set when the command could not be started at all. */
+  startError?: string;
+}
+
+/** Pids of all descendants of `pid`, read from /proc (Linux). Best effort. */
+export function descendantsOf(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  for (const name of entries) {
+    if (!/^\d+$/.test(name)) continue;
+    const ppid = parentOf(Number(name));
+    if (ppid === null) continue;
+    const list = children.get(ppid) ?? [];
+    list.push(Number(name));
+    children.set(ppid, list);
+  }
+  const out: number[] = [];
+  const queue = [pid];
+  while (queue.length) {
+    const current = queue.shift() as number;
+    for (const child of children.get(current) ?? []) {
+      out.push(child);
+      queue.push(child);
+    }
+  }
+  return out;
+}
+
+function statFields(pid: number): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name is in parentheses and may contain spaces: split after the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
+function parentOf(pid: number): number | null {
+  const fields = statFields(pid);
+  return fields ? Number(fields[1]) : null;
+}
+
+/** True while the process exists and is not a zombie (zombies hold no resources but a pid). */
+export function isProcessAlive(pid: number): boolean {
+  const fields = statFields(pid);
+  if (fields === null) return false;
+  return fields[0] !== 'Z' && fields[0] !== 'X';
+}
+
+function signalTree(pgid: number, known: readonly number[], signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // group already gone
+  }
+  for (const pid of known) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/**
+ * Signals the group and its known descendants, then SIGKILLs them after `graceMs` (unless
+ * everything is gone by then). Resolves when the SIGKILL round has been sent.
+ */
+export async function killTree(pgid: number, graceMs: number): Promise<void> {
+  const known = descendantsOf(pgid);
+  signalTree(pgid, known, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!isProcessAlive(pgid) && known.every((pid) => !isProcessAlive(pid))) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  signalTree(pgid, [...new Set([...known, ...descendantsOf(pgid)])], 'SIGKILL');
+}
+
+export function runProcessTree(options: TreeRunOptions): Promise<TreeRunOutcome> {
+  return new Promise((resolve) => {
+    if (options.signal?.aborted) {
+      resolve({ exitCode: null, signal: null, timedOut: false, canceled: true });
+      return;
+    }
+    let child: ChildProcess;
+    try {
+      child = spawn(options.command, [...options.args], {
+        cwd: options.cwd,
+        env: options.env,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (error) {
+      resolve({ exitCode: null, signal: null, timedOut: false, canceled: false, startError: String(error) });
+      return;
+    }
+    let timedOut = false;
+    let canceled = false;
+    let killing: Promise<void> | undefined;
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    let finished = false;
+    const pid = child.pid;
+
+    const stop = (): void => {
+      if (killing || pid === undefined) return;
+      killing = killTree(pid, options.killGraceMs);
+    };
+    const onAbort = (): void => {
+      canceled = true;
+      stop();
+    };
+    const timer = options.timeoutMs > 0
+      ? setTimeout(() => { timedOut = true; stop(); }, options.timeoutMs)
+      : undefined;
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    const finish = (startError?: string): void => {
+      if (finished) return;
+      finished = true;
+      if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      const outcome: TreeRunOutcome = {
+        exitCode: exit?.code ?? null,
+        signal: exit?.signal ?? null,
+        timedOut,
+        canceled: canceled && !timedOut,
+      };
+      if (startError !== undefined) outcome.startError = startError;
+      void (killing ?? Promise.resolve()).then(() => resolve(outcome));
+    };
+
+    child.stdout?.on('data', (chunk: Buffer) => options.onOutput?.(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => options.onOutput?.(chunk));
+    child.on('error', (error) => {
+      exit = { code: null, signal: null };
+      finish(error.message);
+    });
+    child.on('exit', (code, signal) => {
+      exit = { code, signal };
+      // Leftover background processes would keep the pipes open forever: the step is over, so
+      // what is left of its process group goes too.
+      if (pid !== undefined && !killing) {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          // nothing left
+        }
+      }
+      // A process that escaped the group (setsid) may still hold the pipes: stop waiting for them.
+      setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        finish();
+      }, options.killGraceMs + 500).unref();
+    });
+    child.on('close', () => finish());
+  });
+}
