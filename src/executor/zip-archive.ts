@@ -94,16 +94,43 @@ export async function extractZip(zipPath: string, dest: string): Promise<number>
   return written;
 }
 
+/**
+ * Creates the directories of an entry one level at a time, checking before each step that what
+ * exists already (possibly a symlink from the checkout or an earlier entry) stays inside `base`:
+ * nothing is created outside, not even an empty directory.
+ */
+async function ensureDirInside(base: string, parts: readonly string[], entryName: string): Promise<void> {
+  let current = base;
+  for (const part of parts) {
+    if (part === '' || part === '.') continue;
+    current = join(current, part);
+    let real: string | null = null;
+    try {
+      real = await realpath(current);
+    } catch {
+      real = null;
+    }
+    if (real === null) {
+      try {
+        await mkdir(current);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      real = await realpath(current);
+    }
+    if (!inside(base, real)) throw new AppError('validation_failed', `archive entry '${entryName}' rejected: leads outside the destination`);
+    current = real;
+  }
+}
+
 async function extractEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, base: string): Promise<number> {
   const checked = checkArchivePath(entry.fileName);
   if (!checked.ok) throw new AppError('validation_failed', `archive entry '${entry.fileName}' rejected: ${checked.reason}`);
   const mode = (entry.externalFileAttributes >>> 16) & 0xffff;
   const isDir = entry.fileName.endsWith('/') || (mode & S_IFMT) === S_IFDIR;
   const target = join(base, checked.path);
-  const parent = isDir ? target : dirname(target);
-  await mkdir(parent, { recursive: true });
-  // The directories on the way may be symlinks from the checkout: where they really lead counts.
-  if (!inside(base, await realpath(parent))) throw new AppError('validation_failed', `archive entry '${entry.fileName}' rejected: leads outside the destination`);
+  const parts = checked.path.replace(/\/$/, '').split('/');
+  await ensureDirInside(base, isDir ? parts : parts.slice(0, -1), entry.fileName);
   if (isDir) return 0;
   await rm(target, { force: true, recursive: false }).catch(() => undefined);
   const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ArtifactSpec, JobPayload, JobVariable } from '../../src/protocol/index.js';
@@ -97,15 +97,16 @@ export function makeGitRepo(): { path: string; first: string; second: string } {
   return { path, first, second };
 }
 
-/** True while a process whose command line contains `marker` exists (zombies excluded). */
+/** Pids of live processes (zombies excluded) whose command line contains `marker`. */
 export function processWithMarker(marker: string): number[] {
   const found: number[] = [];
-  for (const pid of execFileSync('ls', ['/proc']).toString().split('\n').filter((n) => /^\d+$/.test(n))) {
+  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
     try {
-      const cmdline = execFileSync('cat', [`/proc/${pid}/cmdline`], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
-      const stat = execFileSync('cat', [`/proc/${pid}/stat`], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmdline.includes(marker)) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
-      if (cmdline.includes(marker) && state !== 'Z') found.push(Number(pid));
+      if (state !== 'Z') found.push(Number(pid));
     } catch {
       // gone
     }
