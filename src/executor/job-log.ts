@@ -35,6 +35,7 @@ export class JobLog {
   private truncatedFlag = false;
   private chain: Promise<void> = Promise.resolve();
   private sinkFailed: unknown = undefined;
+  private lastByte = 0x0a;
 
   constructor(private readonly sink: LogSink, options: JobLogOptions) {
     this.masker = createStreamMasker(options.secrets);
@@ -44,7 +45,13 @@ export class JobLog {
   /** Appends job output or a runner message. Never throws; ordering is preserved. */
   write(data: string | Uint8Array): void {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    if (bytes.length > 0) this.lastByte = bytes[bytes.length - 1] as number;
     this.forward(this.masker.push(bytes));
+  }
+
+  /** Ends the current line if output left one open, so markers start on their own line. */
+  ensureNewline(): void {
+    if (this.lastByte !== 0x0a) this.write('\n');
   }
 
   /**

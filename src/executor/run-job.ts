@@ -91,6 +91,7 @@ export async function runJob(payload: JobPayload, deps: RunJobDeps, options: Run
     try {
       return await body();
     } finally {
+      log.ensureNewline();
       write(sectionEnd(name, unix()));
     }
   };
@@ -286,6 +287,7 @@ export async function runJob(payload: JobPayload, deps: RunJobDeps, options: Run
   }
 
   if (cancelSignal.aborted && !timedOut) phase = { ok: false, reason: 'canceled', message: 'canceled' };
+  log.ensureNewline();
   if (phase.ok) write(successLine('Job succeeded'));
   else write(errorLine(`Job failed: ${phase.message}`));
   await log.close();

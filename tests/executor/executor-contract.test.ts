@@ -49,8 +49,10 @@ for (const subject of subjects) {
       assert.equal(result.status, 'success');
       assert.match(log, /\$ echo "hello from \$CI_JOB_NAME"/);
       assert.match(log, /\nhello from build\n/);
-      assert.match(log, /section_start:\d+:step_script\r\x1b\[0K/);
-      assert.match(log, /section_end:\d+:step_script\r\x1b\[0K/);
+      const ESC = String.fromCharCode(27);
+      assert.ok(log.includes(`:step_script\r${ESC}[0K`), 'section_start marker with \\r ESC[0K');
+      assert.match(log, /section_start:\d+:step_script\r/);
+      assert.match(log, /section_end:\d+:step_script\r/);
       assert.match(log, /section_start:\d+:prepare_executor/);
       assert.match(log, /Job succeeded/);
     });
