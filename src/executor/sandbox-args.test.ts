@@ -4,7 +4,7 @@ import { buildSandboxArgs } from './sandbox-args.js';
 
 test('binds the job directory last, after /tmp and hidden paths, and hides files with /dev/null', () => {
   const args = buildSandboxArgs({
-    jobDir: '/tmp/b/job-1', cwd: '/tmp/b/job-1/project', network: true,
+    jobDir: '/tmp/b/job-1', cwd: '/tmp/b/job-1/project', network: true, asRoot: true,
     hidden: [{ path: '/srv/data', kind: 'dir' }, { path: '/srv/token', kind: 'file' }], command: ['bash', 's.sh'],
   });
   const line = args.join(' ');
@@ -13,10 +13,12 @@ test('binds the job directory last, after /tmp and hidden paths, and hides files
   assert.ok(line.includes('--ro-bind /dev/null /srv/token'));
   assert.ok(line.includes('--unshare-pid') && line.includes('--die-with-parent') && line.includes('--new-session'));
   assert.ok(!line.includes('--unshare-net'));
+  assert.ok(line.includes('--cap-drop ALL'));
   assert.ok(line.endsWith('--chdir /tmp/b/job-1/project -- bash s.sh'));
 });
 
 test('network: false adds --unshare-net', () => {
-  const args = buildSandboxArgs({ jobDir: '/j', cwd: '/j', network: false, hidden: [], command: ['true'] });
+  const args = buildSandboxArgs({ jobDir: '/j', cwd: '/j', network: false, asRoot: false, hidden: [], command: ['true'] });
+  assert.ok(!args.includes('--cap-drop'));
   assert.ok(args.includes('--unshare-net'));
 });

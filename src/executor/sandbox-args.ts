@@ -5,6 +5,8 @@
  *   covered by an empty tmpfs (directories) or /dev/null (files, sockets);
  * - the job directory is the only writable host path, bound at the same absolute path;
  * - /tmp is private (tmpfs), /dev minimal, /proc shows only the sandbox's processes;
+ * - no capabilities, even when the runner is root (--cap-drop ALL: no remounting, no raw
+ *   sockets, no new user namespaces with privileges);
  * - new pid, ipc and uts namespaces, a new session (no TIOCSTI on the runner's terminal), and the
  *   sandbox dies with the runner (--die-with-parent); killing bwrap kills everything inside;
  * - the network is shared with the host unless `network: false` (--unshare-net: only a loopback
@@ -16,6 +18,8 @@ export interface SandboxArgsInput {
   /** Existing hidden paths with their kind (resolved by the caller). */
   hidden: ReadonlyArray<{ path: string; kind: 'dir' | 'file' }>;
   network: boolean;
+  /** The runner runs as root: bwrap then KEEPS all capabilities unless told otherwise. */
+  asRoot: boolean;
   command: readonly string[];
 }
 
@@ -33,6 +37,8 @@ export function buildSandboxArgs(input: SandboxArgsInput): string[] {
   // Last, so that the job directory stays reachable even under /tmp or under a hidden directory.
   args.push('--bind', input.jobDir, input.jobDir);
   args.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--die-with-parent', '--new-session');
+  // Without this a job started by a root runner could simply `mount -o remount,rw /`.
+  if (input.asRoot) args.push('--cap-drop', 'ALL');
   if (!input.network) args.push('--unshare-net');
   args.push('--chdir', input.cwd, '--', ...input.command);
   return args;

@@ -93,6 +93,7 @@ export function createSandboxExecutor(options: SandboxExecutorOptions = {}): Exe
         cwd: run.cwd,
         hidden,
         network: options.network !== false,
+        asRoot: process.getuid?.() === 0,
         command: [bash, '--noprofile', '--norc', run.scriptPath],
       });
       const outcome = await runProcessTree({

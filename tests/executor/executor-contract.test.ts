@@ -207,7 +207,9 @@ describe('sandbox guarantees', { skip: sandboxReason ?? false }, () => {
     const { result, log } = await run(subject, makePayload({
       script: [
         `touch ${outside}/x 2>/dev/null && echo "outside writable" || echo "outside refused"`,
+        'mount -o remount,rw / 2>/dev/null || true', 'mount -t tmpfs none /usr 2>/dev/null || true',
         'touch /usr/runnel-x 2>/dev/null && echo "usr writable" || echo "usr refused"',
+        'grep -q "^CapEff:[[:space:]]*0*$" /proc/self/status && echo "no capabilities"',
         `touch /tmp/${marker} && echo "tmp ok"`,
         'touch "$HOME/h" "$CI_PROJECT_DIR/p" && echo "job dir ok"',
       ],
@@ -215,6 +217,8 @@ describe('sandbox guarantees', { skip: sandboxReason ?? false }, () => {
     assert.equal(result.status, 'success');
     assert.match(log, /outside refused/);
     assert.match(log, /usr refused/);
+    assert.match(log, /no capabilities/);
+    assert.equal(existsSync('/usr/runnel-x'), false);
     assert.match(log, /tmp ok/);
     assert.match(log, /job dir ok/);
     assert.equal(existsSync(join(outside, 'x')), false);
@@ -222,7 +226,10 @@ describe('sandbox guarantees', { skip: sandboxReason ?? false }, () => {
   });
 
   test('network: false cuts the job off a server the host can reach', async () => {
-    const server: Server = createServer((socket) => socket.end('pong\n'));
+    const server: Server = createServer((socket) => {
+      socket.on('error', () => undefined); // the probe hangs up without reading
+      socket.end('pong\n');
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
     const probe = `(exec 3<>/dev/tcp/127.0.0.1/${port} && echo "connected") 2>/dev/null || echo "no route"`;
