@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { constants } from 'node:os';
 
 /**
  * Runs a command as the leader of its own process group (detached spawn = setsid), so that the
@@ -191,4 +192,11 @@ export function runProcessTree(options: TreeRunOptions): Promise<TreeRunOutcome>
     });
     child.on('close', () => finish());
   });
+}
+
+/** A shell's view of how a process ended: its exit code, or 128 + the signal that killed it. */
+export function exitCodeOf(outcome: TreeRunOutcome): number | null {
+  if (outcome.exitCode !== null) return outcome.exitCode;
+  if (outcome.signal) return 128 + (constants.signals[outcome.signal] ?? 0);
+  return null;
 }

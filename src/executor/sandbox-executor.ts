@@ -4,7 +4,7 @@ import { isAbsolute } from 'node:path';
 import { AppError } from '../shared/index.js';
 import type { Executor, ExecutorJob, ScriptOutcome, ScriptRun } from './executor.js';
 import { findBinary } from './find-binary.js';
-import { runProcessTree } from './process-tree.js';
+import { exitCodeOf, runProcessTree } from './process-tree.js';
 import { ALWAYS_HIDDEN_PATHS, buildSandboxArgs } from './sandbox-args.js';
 
 export interface SandboxExecutorOptions {
@@ -108,7 +108,7 @@ export function createSandboxExecutor(options: SandboxExecutorOptions = {}): Exe
       });
       if (outcome.startError !== undefined) throw new AppError('internal', `start bwrap: ${outcome.startError}`);
       return {
-        exitCode: outcome.timedOut || outcome.canceled ? null : outcome.exitCode ?? (outcome.signal ? 128 + 15 : null),
+        exitCode: outcome.timedOut || outcome.canceled ? null : exitCodeOf(outcome),
         timedOut: outcome.timedOut,
         canceled: outcome.canceled,
       };

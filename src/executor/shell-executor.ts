@@ -1,7 +1,7 @@
 import { AppError } from '../shared/index.js';
 import type { Executor, ExecutorJob, ScriptOutcome, ScriptRun } from './executor.js';
 import { findBinary } from './find-binary.js';
-import { runProcessTree } from './process-tree.js';
+import { exitCodeOf, runProcessTree } from './process-tree.js';
 
 export interface ShellExecutorOptions {
   /** The bash binary; default `bash` found on the runner's PATH. */
@@ -37,7 +37,7 @@ export function createShellExecutor(options: ShellExecutorOptions = {}): Executo
       });
       if (outcome.startError !== undefined) throw new AppError('internal', `start bash: ${outcome.startError}`);
       return {
-        exitCode: outcome.timedOut || outcome.canceled ? null : outcome.exitCode ?? (outcome.signal ? 128 + 15 : null),
+        exitCode: outcome.timedOut || outcome.canceled ? null : exitCodeOf(outcome),
         timedOut: outcome.timedOut,
         canceled: outcome.canceled,
       };
