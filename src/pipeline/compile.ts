@@ -76,7 +76,7 @@ async function compileUnsafe(input: CompileInput): Promise<CompileResult> {
   const includeEnv = ruleEnvironment(mergeLayers(...baseLayers), context, reader);
 
   const { config: included, files } = await processIncludes(loaded.value, file, { reader, env: includeEnv, locations, sink, budget });
-  const extended = resolveExtends(included, RESERVED_KEYS, locations, sink);
+  const { config: extended, failed: extendsFailed } = resolveExtends(included, RESERVED_KEYS, locations, sink);
   const config = resolveReferences(extended, locations, sink);
 
   // Globals.
@@ -96,7 +96,7 @@ async function compileUnsafe(input: CompileInput): Promise<CompileResult> {
   const definitions: JobDefinition[] = [];
   let order = 0;
   for (const name of Object.keys(config)) {
-    if (RESERVED_KEYS.has(name) || name.startsWith('.')) continue;
+    if (RESERVED_KEYS.has(name) || name.startsWith('.') || extendsFailed.has(name)) continue;
     const value = config[name]!;
     const at = locations.keyOf(config, name);
     if (!isMap(value) || !isJobLike(value)) {

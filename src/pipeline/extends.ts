@@ -10,7 +10,10 @@ import type { DiagnosticSink } from './diagnostic.js';
 import { LIMITS } from './limits.js';
 import type { Locations } from './locations.js';
 
-export function resolveExtends(config: ConfigMap, reserved: ReadonlySet<string>, locations: Locations, sink: DiagnosticSink): ConfigMap {
+/** Returns the config with extends applied, and the entries whose extends failed (already reported). */
+export function resolveExtends(
+  config: ConfigMap, reserved: ReadonlySet<string>, locations: Locations, sink: DiagnosticSink,
+): { config: ConfigMap; failed: ReadonlySet<string> } {
   const resolved = new Map<string, ConfigMap>();
   const failed = new Set<string>();
   const out = newMap();
@@ -71,5 +74,5 @@ export function resolveExtends(config: ConfigMap, reserved: ReadonlySet<string>,
     out[key] = result ?? value;
     locations.copyEntry(config, key, out);
   }
-  return out;
+  return { config: out, failed };
 }
