@@ -43,7 +43,8 @@ export const RESERVED_KEYS = new Set([
 
 export async function compile(input: CompileInput): Promise<CompileResult> {
   try {
-    return await compileUnsafe(input);
+    const result = await compileUnsafe(input);
+    return { plan: result.plan, diagnostics: sortDiagnostics(result.diagnostics) };
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
     return { plan: null, diagnostics: [{ severity: 'error', message: `internal compiler error: ${message}`, file: input.configPath ?? '.gitlab-ci.yml', line: 0, column: 0, path: '' }] };
@@ -167,6 +168,16 @@ async function compileUnsafe(input: CompileInput): Promise<CompileResult> {
     plan.workflow.message = 'Pipeline will not run for the selected trigger. The rules configuration prevented any jobs from being added to the pipeline.';
   }
   return { plan, diagnostics: sink.items };
+}
+
+/** Diagnostics in reading order: file (as first seen), then line and column; stable otherwise. */
+function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  const fileOrder = new Map<string, number>();
+  for (const d of diagnostics) if (!fileOrder.has(d.file)) fileOrder.set(d.file, fileOrder.size);
+  return diagnostics
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => fileOrder.get(a.d.file)! - fileOrder.get(b.d.file)! || a.d.line - b.d.line || a.d.column - b.d.column || a.i - b.i)
+    .map(({ d }) => d);
 }
 
 function normalizeDefaults(config: ConfigMap, sink: DiagnosticSink, locations: Locations): CommonFields {
