@@ -78,7 +78,8 @@ export async function buildJobs(input: BuildJobsInput): Promise<{ jobs: PlanJob[
         rule = await firstMatchingRule(definition.rules, env);
         if (!rule || rule.when === 'never') { excluded.push({ name: instance.name, reason: 'rules' }); continue; }
       } else {
-        const only = definition.only ?? (definition.except || !input.hasWorkflowRules ? DEFAULT_ONLY : null);
+        // GitLab drops the default `only: [branches, tags]` when workflow:rules exist.
+        const only = definition.only ?? (input.hasWorkflowRules ? null : DEFAULT_ONLY);
         if (!(await onlyExceptKeep(only, definition.except, facts, env))) { excluded.push({ name: instance.name, reason: 'only_except' }); continue; }
       }
       kept.push({ instance, rule, variables: { ...yamlVariables, ...(rule?.variables ?? {}) }, needs: rule?.needs ?? definition.needs, order: position });
