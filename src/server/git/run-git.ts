@@ -43,7 +43,7 @@ export function runGit(gitBinary: string, args: string[], options: { cwd?: strin
     });
     // A child that exits before reading all input raises EPIPE here; its exit code says why.
     child.stdin.on('error', () => undefined);
-    child.stdin.end(options.input ?? '');
+    child.stdin.end(options.input);
   });
 }
 
