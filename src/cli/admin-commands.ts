@@ -5,7 +5,8 @@ import type { Command } from './commands.js';
 import { EXIT, type CommandIo } from './io.js';
 import { configFrom, SERVER_OPTIONS, SERVER_OPTION_HELP } from './serve-command.js';
 import { openStore } from './server-runtime.js';
-import { createHostedRepositories } from './hosted-repositories.js';
+import { join } from 'node:path';
+import { createRepositoryHost } from '../server/git/index.js';
 
 /** Opens the store named by the server options, runs `fn`, closes; AppErrors become messages. */
 async function withStore(values: Record<string, unknown>, io: CommandIo, fn: (store: Store, dataDir: string) => Promise<number>): Promise<number> {
@@ -149,7 +150,7 @@ export const projectCommand: Command = {
       const username = (values.as as string | undefined) ?? 'root';
       const user = await store.users.byUsername(username);
       if (!user) throw new AppError('user_not_found', `user '${username}' not found`);
-      const projects = createProjects({ store, clock: systemClock, repositories: createHostedRepositories(dataDir, quietLogger()) });
+      const projects = createProjects({ store, clock: systemClock, repositories: createRepositoryHost({ reposDir: join(dataDir, 'repositories'), logger: quietLogger() }) });
       const project = await projects.create({
         path, name: values.name as string | undefined, namespace, visibility: values.visibility as string | undefined,
         defaultBranch: values['default-branch'] as string | undefined, description: values.description as string | undefined,

@@ -10,6 +10,8 @@ export interface Command {
   /** One line per option, in the order shown by --help. */
   optionHelp: Array<[string, string]>;
   allowPositionals?: boolean;
+  /** The command parses its own arguments: `run` gets them untouched as positionals. */
+  passthrough?: boolean;
   run(args: { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] }, io: CommandIo): Promise<number>;
 }
 
@@ -21,6 +23,7 @@ export function helpText(command: Command): string {
 }
 
 export async function runCommand(command: Command, argv: string[], io: CommandIo): Promise<number> {
+  if (command.passthrough && !argv.includes('--help') && !argv.includes('-h')) return command.run({ values: {}, positionals: argv }, io);
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: command.allowPositionals ?? false, strict: true });

@@ -1,9 +1,9 @@
 import type { Command } from './commands.js';
-import { EXIT } from './io.js';
+import { lintCommand } from './lint.js';
 
 /**
- * `runnel lint`: the options are parsed by the lint implementation itself (lint.ts), so this
- * spec only routes to it and carries the help text.
+ * `runnel lint`: the options are parsed by the lint implementation itself (lint.ts); this spec
+ * routes to it and carries the help text.
  */
 export const lintCommandSpec: Command = {
   name: 'lint',
@@ -23,8 +23,6 @@ export const lintCommandSpec: Command = {
     ['--changed PATH', 'a changed path for rules:changes; repeatable'],
     ['--format F', 'text (default) or json'],
   ],
-  async run(_args, io) {
-    void io;
-    return EXIT.failed;
-  },
+  passthrough: true,
+  run: ({ positionals }, io) => lintCommand(positionals, { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd }),
 };

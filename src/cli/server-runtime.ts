@@ -1,11 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createLogger, systemClock, type Logger } from '../shared/index.js';
+import { createLogger, randomId, systemClock, type Logger } from '../shared/index.js';
 import { createStore, migrateToLatest, openDatabase, type Store } from '../server/store/index.js';
-import { createAccounts, createProjects, type Accounts, type Projects } from '../server/engine/index.js';
+import {
+  createAccounts, createEngine, createLoop, createNotifier, createProjects, createRunners, createRunnerService,
+  processPushEvents, type Accounts, type Engine, type Notifier, type Projects, type Runners, type RunnerService,
+} from '../server/engine/index.js';
 import { buildApp } from '../server/http/index.js';
+import { createRepositoryHost, deliverPendingPushes, type RepositoryHost } from '../server/git/index.js';
+import { createDirCacheStore, createSandboxExecutor, createShellExecutor, parseJUnit, sandboxAvailable, type DirCacheStore } from '../executor/index.js';
+import { createRunner, type Runner } from '../runner/index.js';
 import type { Config } from './config.js';
+import { createRepositoryAccess } from './repository-access.js';
+import { createEmbeddedConnection } from './embedded-connection.js';
+import { createPushRecorder, mountGitHosting } from './git-mount.js';
 
 /** Opens the configured database (SQLite in dataDir unless a PostgreSQL URL is set) and migrates it. */
 export async function openStore(config: Pick<Config, 'dataDir' | 'databaseUrl'>): Promise<Store> {
@@ -27,14 +36,24 @@ export interface RunningServer {
   store: Store;
   accounts: Accounts;
   projects: Projects;
+  engine: Engine;
+  runners: Runners;
+  runnerService: RunnerService;
+  notifier: Notifier;
+  host: RepositoryHost;
+  cache: DirCacheStore;
+  /** The executor the embedded runner uses ('none' when it is disabled). */
+  executor: 'sandbox' | 'shell' | 'none';
   /** The root token when this start created root with a generated one (print it once). */
   rootToken: { token: string; generated: boolean } | null;
+  /** Runs every background loop once now (tests use it instead of waiting for timers). */
+  tick(): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
- * The composition root of `runnel serve`: store → engine → http, listening. Tests start the
- * very same thing on port 0.
+ * The composition root of `runnel serve`: store → engine → http + git + embedded runner +
+ * background loops. Tests start the very same thing on port 0.
  */
 export async function startServer(config: Config, logger: Logger = createLogger({ level: config.logLevel })): Promise<RunningServer> {
   const store = await openStore(config);
@@ -42,20 +61,37 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const accounts = createAccounts({ store, clock, logger });
   const root = await accounts.ensureRoot({ initialToken: config.initialRootToken, initialPassword: config.initialRootPassword });
   const reposDir = join(config.dataDir, 'repositories');
-  mkdirSync(reposDir, { recursive: true });
+  const artifactsDir = join(config.dataDir, 'artifacts');
+  const buildsDir = join(config.dataDir, 'builds');
+  const cacheDir = join(config.dataDir, 'cache');
+  for (const dir of [reposDir, artifactsDir, buildsDir, cacheDir]) mkdirSync(dir, { recursive: true });
   let baseUrl = config.externalUrl ?? '';
-  const projects = createProjects({
-    store, clock,
-    repositories: {
-      // Replaced by the git host once hosting is wired; kept explicit so creation never half-succeeds.
-      create: async () => undefined,
-      remove: async () => undefined,
-    },
-  });
-  const app = buildApp({
+  const host = createRepositoryHost({ reposDir, logger });
+  const projects = createProjects({ store, clock, repositories: host });
+  const notifier = createNotifier();
+  const repos = createRepositoryAccess(host, () => baseUrl);
+  const engine = createEngine({ store, clock, logger, repos, events: notifier.events, artifactsDir, baseUrl: () => baseUrl });
+  const runners = createRunners({ store, clock });
+  const runnerService = createRunnerService({ store, engine, notifier, logger, parseJUnit });
+  const cache = createDirCacheStore(cacheDir);
+
+  const pushLoop = createLoop('push-events', 2_000, () => processPushEvents({ store, engine, repos, logger, now: () => clock.now() }), logger);
+  const loops = [
+    pushLoop,
+    createLoop('leases', 5_000, () => engine.expireLeases(), logger),
+    createLoop('scheduled-jobs', 1_000, () => engine.releaseScheduled(), logger),
+    createLoop('artifact-expiry', 60_000, () => engine.expireArtifacts(), logger),
+  ];
+
+  // Pushes journaled while no server was running (or whose delivery failed) are recorded first.
+  await deliverPendingPushes({ reposDir, logger, onPush: createPushRecorder({ store, logger, onPush: () => undefined }) })
+    .catch((error: unknown) => logger.error({ err: error }, 'pending push delivery failed'));
+  const app = await buildApp({
     store, accounts, projects, logger, version: '17.11.0-runnel',
+    engine, runners, runnerService, notifier,
     baseUrl: () => baseUrl,
     healthCheck: async () => { await store.users.count(); },
+    registerGit: (instance) => mountGitHosting(instance, { host, store, projects, accounts, engine, logger, onPush: () => { void pushLoop.kick(); } }),
   });
   try {
     await app.listen({ host: config.host, port: config.port });
@@ -64,16 +100,46 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     throw error;
   }
   const address = app.server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const listenUrl = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
+  const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const listenUrl = `http://${hostPart === '0.0.0.0' || hostPart === '[::]' ? '127.0.0.1' : hostPart}:${address.port}`;
   if (!baseUrl) baseUrl = listenUrl;
+
+  await engine.recoverUnfinished().catch((error: unknown) => logger.error({ err: error }, 'recovery failed'));
+  let runner: Runner | null = null;
+  let executor: RunningServer['executor'] = 'none';
+  if (config.runner.concurrency > 0) {
+    const embedded = await runners.embedded();
+    const session = randomId(8);
+    await engine.failOrphans(embedded, session);
+    const sandboxProblem = sandboxAvailable();
+    executor = config.runner.executor === 'shell' || (config.runner.executor === 'auto' && sandboxProblem !== null) ? 'shell' : 'sandbox';
+    if (executor === 'sandbox' && sandboxProblem !== null) {
+      logger.warn({ reason: sandboxProblem }, 'sandbox requested but unavailable; using the shell executor');
+      executor = 'shell';
+    }
+    const chosen = executor;
+    // The job must not see the server's data: the data directory is hidden from sandboxed jobs.
+    runner = createRunner({
+      connection: createEmbeddedConnection(runnerService, embedded, session),
+      executorFor: () => chosen === 'sandbox' ? createSandboxExecutor({ hiddenPaths: [config.dataDir], network: config.runner.network }) : createShellExecutor(),
+      cache, buildsRoot: buildsDir, concurrency: config.runner.concurrency, logger: logger.child({ runner: 'embedded' }),
+      pollWaitMs: 30_000, keepAliveMs: 5_000,
+    });
+    runner.start();
+  }
+  for (const loop of loops) loop.start();
+  void pushLoop.kick();
+
   let closed = false;
   return {
-    url: listenUrl, store, accounts, projects,
+    url: listenUrl, store, accounts, projects, engine, runners, runnerService, notifier, host, cache, executor,
     rootToken: root ? { token: root.token, generated: root.generated } : null,
+    async tick() { for (const loop of loops) await loop.kick(); },
     async close() {
       if (closed) return;
       closed = true;
+      await runner?.stop({ cancelRunning: true });
+      for (const loop of loops) await loop.stop();
       await app.close();
       await store.close();
     },

@@ -3,3 +3,4 @@
  * Imports shared and pipeline; never executor, runner or server.
  */
 export * from './job-payload.js';
+export * from './runner-connection.js';

@@ -7,6 +7,8 @@ import { HttpReply } from './http-reply.js';
 import { parseRailsParams } from './rails-params.js';
 import { registerProjectRoutes } from './gitlab/projects-routes.js';
 import { registerUserRoutes } from './gitlab/users-routes.js';
+import { registerRunnerRoutes } from './runner/runner-routes.js';
+import { registerSessionRoutes } from './session-routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -26,7 +28,7 @@ function apiOf(url: string): 'gitlab' | 'buddy' | 'other' {
  * The Fastify application: routes of both APIs, git smart HTTP, health. Status codes and error
  * bodies are decided here and nowhere else. No I/O at construction: `listen` is the caller's.
  */
-export function buildApp(deps: HttpDeps): FastifyInstance {
+export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -94,6 +96,8 @@ export function buildApp(deps: HttpDeps): FastifyInstance {
 
   registerUserRoutes(app, deps);
   registerProjectRoutes(app, deps);
+  registerSessionRoutes(app, deps);
+  await registerRunnerRoutes(app, { store: deps.store, runners: deps.runners, runnerService: deps.runnerService, longPollMs: 20_000 });
   deps.registerGit?.(app);
   return app;
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '../../shared/index.js';
-import type { Accounts, Projects } from '../engine/index.js';
+import type { Accounts, Engine, Notifier, Projects, Runners, RunnerService } from '../engine/index.js';
 import type { Store } from '../store/index.js';
 
 /** What the HTTP layer needs, assembled by the composition root (cli/serve). */
@@ -7,6 +7,10 @@ export interface HttpDeps {
   store: Store;
   accounts: Accounts;
   projects: Projects;
+  engine: Engine;
+  runners: Runners;
+  runnerService: RunnerService;
+  notifier: Notifier;
   logger: Logger;
   /** The external base URL (scheme://host:port) used in web_url, Link headers and clone URLs. */
   baseUrl(): string;

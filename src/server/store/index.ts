@@ -7,4 +7,6 @@ export { migrateToLatest, knownMigrations } from './migrations.js';
 export { createStore, type Store, type Repositories } from './store.js';
 export type { ProjectListQuery, Viewer, NewProject } from './projects-repository.js';
 export type { NewUser } from './users-repository.js';
+export type { NewRun, RunListQuery, RunPatch } from './runs-repository.js';
+export type { NewJob, JobPatch, JobListQuery } from './jobs-repository.js';
 export * from './rows.js';

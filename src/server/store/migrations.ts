@@ -3,6 +3,7 @@ import { AppError } from '../../shared/index.js';
 import type { Database } from './database.js';
 import { migrationContext, type MigrationContext } from './migration-context.js';
 import * as m001 from './migrations/001-foundation.js';
+import * as m002 from './migrations/002-engine.js';
 
 type Step = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> };
 
@@ -12,6 +13,7 @@ type Step = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> };
  */
 const STEPS: Array<[string, Step]> = [
   ['001-foundation', m001],
+  ['002-engine', m002],
 ];
 
 export async function migrateToLatest(database: Database): Promise<{ applied: string[] }> {

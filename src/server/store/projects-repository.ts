@@ -99,6 +99,21 @@ export function createProjectsRepository(db: Kysely<Tables>) {
         updated_at: at,
       }).where('id', '=', id).execute();
     },
+    /** Takes the next per-project run iid; safe under concurrency (one guarded UPDATE). */
+    async nextRunIid(projectId: number): Promise<number> {
+      const row = await db.updateTable('projects').set((eb) => ({ run_counter: eb('run_counter', '+', 1) }))
+        .where('id', '=', projectId).returning('run_counter').executeTakeFirstOrThrow();
+      return row.run_counter;
+    },
+    async bumpCacheGeneration(projectId: number): Promise<number> {
+      const row = await db.updateTable('projects').set((eb) => ({ cache_generation: eb('cache_generation', '+', 1) }))
+        .where('id', '=', projectId).returning('cache_generation').executeTakeFirstOrThrow();
+      return row.cache_generation;
+    },
+    async cacheGeneration(projectId: number): Promise<number> {
+      const row = await db.selectFrom('projects').select('cache_generation').where('id', '=', projectId).executeTakeFirst();
+      return row?.cache_generation ?? 0;
+    },
     async setMember(projectId: number, userId: number, role: Role, at: number): Promise<void> {
       await db.insertInto('project_members').values({ project_id: projectId, user_id: userId, role, created_at: at })
         .onConflict((oc) => oc.columns(['project_id', 'user_id']).doUpdateSet({ role }))

@@ -66,3 +66,135 @@ export interface PushEvent {
   createdAt: number;
   processedAt: number | null;
 }
+
+export interface Definition {
+  id: number;
+  projectId: number;
+  name: string;
+  identifier: string;
+  /** Where the jobs come from: the repository's CI file, or actions kept by the API. */
+  source: 'ci_file' | 'actions';
+  isDefault: boolean;
+  priority: number;
+  settings: Record<string, unknown>;
+  cacheGeneration: number;
+  runCounter: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface RunVariable {
+  key: string;
+  value: string;
+  variable_type: 'env_var' | 'file';
+}
+
+export interface Run {
+  id: number;
+  projectId: number;
+  definitionId: number;
+  iid: number;
+  number: number;
+  status: string;
+  source: string;
+  ref: string;
+  tag: boolean;
+  sha: string;
+  beforeSha: string;
+  userId: number | null;
+  name: string | null;
+  comment: string | null;
+  yamlErrors: string | null;
+  variables: RunVariable[];
+  /** The compile context and anything else the engine keeps about how the run was made. */
+  context: Record<string, unknown>;
+  priority: number;
+  parentRunId: number | null;
+  parentJobId: number | null;
+  coverage: number | null;
+  createdAt: number;
+  updatedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  committedAt: number | null;
+  durationSeconds: number | null;
+  queuedDurationSeconds: number | null;
+}
+
+export interface Job {
+  id: number;
+  runId: number;
+  projectId: number;
+  name: string;
+  stage: string;
+  stageIdx: number;
+  position: number;
+  kind: 'build' | 'bridge';
+  status: string;
+  when: string;
+  allowFailure: boolean;
+  dag: boolean;
+  /** The compiled job (a PlanJob), as the compiler produced it. */
+  spec: Record<string, unknown>;
+  tags: string[];
+  resourceGroup: string | null;
+  interruptible: boolean;
+  priority: number;
+  attempt: number;
+  retried: boolean;
+  userId: number | null;
+  runnerId: number | null;
+  runnerSession: string | null;
+  leaseExpiresAt: number | null;
+  scheduledAt: number | null;
+  createdAt: number;
+  queuedAt: number | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+  failureReason: string | null;
+  exitCode: number | null;
+  coverage: number | null;
+  logSize: number;
+  erasedAt: number | null;
+  dotenv: Record<string, string> | null;
+}
+
+/** The few columns scheduling decisions read, for many jobs at once. */
+export interface JobState {
+  id: number;
+  name: string;
+  stageIdx: number;
+  status: string;
+  when: string;
+  allowFailure: boolean;
+  dag: boolean;
+  resourceGroup: string | null;
+}
+
+export interface Artifact {
+  id: number;
+  jobId: number;
+  projectId: number;
+  fileType: string;
+  fileFormat: string;
+  filename: string;
+  size: number;
+  storagePath: string;
+  expireAt: number | null;
+  createdAt: number;
+}
+
+export interface Runner {
+  id: number;
+  description: string;
+  kind: 'embedded' | 'remote';
+  tags: string[];
+  runUntagged: boolean;
+  paused: boolean;
+  locked: boolean;
+  accessLevel: string;
+  maximumTimeout: number | null;
+  info: Record<string, unknown>;
+  contactedAt: number | null;
+  createdAt: number;
+}

@@ -6,6 +6,11 @@ import { createTokensRepository } from './tokens-repository.js';
 import { createWorkspacesRepository } from './workspaces-repository.js';
 import { createProjectsRepository } from './projects-repository.js';
 import { createPushEventsRepository } from './push-events-repository.js';
+import { createDefinitionsRepository } from './definitions-repository.js';
+import { createRunsRepository } from './runs-repository.js';
+import { createJobsRepository } from './jobs-repository.js';
+import { createArtifactsRepository } from './artifacts-repository.js';
+import { createRunnersRepository } from './runners-repository.js';
 
 function repositories(db: Kysely<Tables>, dialect: DialectName) {
   return {
@@ -15,6 +20,11 @@ function repositories(db: Kysely<Tables>, dialect: DialectName) {
     workspaces: createWorkspacesRepository(db),
     projects: createProjectsRepository(db),
     pushEvents: createPushEventsRepository(db),
+    definitions: createDefinitionsRepository(db),
+    runs: createRunsRepository(db, dialect),
+    jobs: createJobsRepository(db, dialect),
+    artifacts: createArtifactsRepository(db),
+    runners: createRunnersRepository(db),
   };
 }
 

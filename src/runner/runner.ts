@@ -1,0 +1,156 @@
+
+import { AppError, type Logger } from '../shared/index.js';
+import { stopRequested, type JobPayload, type RunnerConnection } from '../protocol/index.js';
+import { runJob, type CacheStore, type Executor, type JobResult } from '../executor/index.js';
+
+export interface RunnerOptions {
+  connection: RunnerConnection;
+  /** A fresh executor per job. */
+  executorFor(payload: JobPayload): Executor;
+  cache: CacheStore;
+  buildsRoot: string;
+  /** Jobs run at once. */
+  concurrency: number;
+  logger: Logger;
+  /** How long one job request waits for work (long poll). */
+  pollWaitMs?: number;
+  /** How often a running job renews its lease and asks whether it was canceled. */
+  keepAliveMs?: number;
+  /** Log cap per job. */
+  logLimitBytes?: number;
+  killGraceMs?: number;
+}
+
+/**
+ * The runner: `concurrency` workers, each polling for a job, running it with an executor,
+ * streaming its log, renewing its lease, stopping it when the server says so, and reporting how
+ * it ended. The same code runs embedded in `runnel serve` and as `runnel runner` elsewhere.
+ */
+export function createRunner(options: RunnerOptions) {
+  const stop = new AbortController();
+  const running = new Set<AbortController>();
+  let workers: Promise<void>[] = [];
+  const log = options.logger;
+
+  async function worker(index: number): Promise<void> {
+    let backoffMs = 100;
+    while (!stop.signal.aborted) {
+      let payload: JobPayload | null = null;
+      try {
+        payload = await options.connection.requestJob({ waitMs: options.pollWaitMs ?? 30_000, signal: stop.signal });
+        backoffMs = 100;
+      } catch (error) {
+        if (stop.signal.aborted) break;
+        log.warn({ err: error, worker: index }, 'job request failed');
+        await sleep(backoffMs, stop.signal);
+        backoffMs = Math.min(backoffMs * 2, 10_000);
+        continue;
+      }
+      if (!payload) continue;
+      await execute(payload);
+    }
+  }
+
+  async function execute(payload: JobPayload): Promise<void> {
+    const jobLog = log.child({ jobId: payload.id });
+    const controller = new AbortController();
+    running.add(controller);
+    let offset = 0;
+    let pending: Promise<void> = Promise.resolve();
+    const conn = options.connection;
+    const watch = (status: string) => { if (stopRequested(status)) controller.abort(); };
+    // Log chunks are sent in order, one request at a time, each from the offset the server holds.
+    const sink = {
+      append(chunk: Uint8Array): number {
+        const data = Uint8Array.from(chunk);
+        pending = pending.then(async () => {
+          for (let attempt = 0; attempt < 5; attempt++) {
+            try {
+              const r = await conn.appendTrace(payload.id, payload.token, offset, data);
+              watch(r.status);
+              if (r.ok) { offset = r.size; return; }
+              if (r.size >= offset + data.length) { offset = r.size; return; }
+              offset = r.size;
+            } catch (error) {
+              jobLog.warn({ err: error }, 'log upload failed');
+              await sleep(200 * (attempt + 1));
+            }
+          }
+        });
+        return data.length;
+      },
+    };
+    const keepAlive = setInterval(() => {
+      conn.keepAlive(payload.id, payload.token).then((s) => watch(s.status), (error: unknown) => jobLog.warn({ err: error }, 'keep-alive failed'));
+    }, options.keepAliveMs ?? 10_000);
+    let result: JobResult | null = null;
+    try {
+      result = await runJob(payload, {
+        executor: options.executorFor(payload),
+        log: sink,
+        artifacts: {
+          download: async (dependency) => {
+            const stream = await conn.downloadArtifact(dependency.id, payload.token);
+            if (!stream) throw new AppError('not_found', `artifacts of job ${dependency.id} not found`);
+            return stream;
+          },
+          upload: (spec, archivePath) => conn.uploadArtifact(payload.id, payload.token, spec, archivePath),
+        },
+        cache: options.cache,
+        logger: jobLog,
+      }, {
+        buildsRoot: options.buildsRoot, signal: controller.signal,
+        ...(options.logLimitBytes !== undefined && { logLimitBytes: options.logLimitBytes }),
+        ...(options.killGraceMs !== undefined && { killGraceMs: options.killGraceMs }),
+      });
+    } catch (error) {
+      jobLog.error({ err: error }, 'job crashed in the runner');
+    } finally {
+      clearInterval(keepAlive);
+      running.delete(controller);
+    }
+    await pending.catch(() => undefined);
+    try {
+      if (!result) {
+        await conn.finishJob(payload.id, payload.token, { state: 'failed', failureReason: 'runner_system_failure' });
+      } else if (result.status !== 'canceled') {
+        await conn.finishJob(payload.id, payload.token, {
+          state: result.status, ...(result.failureReason && { failureReason: result.failureReason }),
+          ...(result.exitCode !== undefined && { exitCode: result.exitCode }),
+          ...(result.coverage !== undefined && { coverage: result.coverage }),
+          ...(result.dotenv && { dotenv: result.dotenv }),
+        });
+      } else {
+        // Canceled by the server: tell it the job has stopped so `canceling` becomes `canceled`.
+        await conn.finishJob(payload.id, payload.token, { state: 'failed', failureReason: stop.signal.aborted ? 'runner_system_failure' : 'unknown_failure' });
+      }
+    } catch (error) {
+      jobLog.error({ err: error }, 'job result could not be reported');
+    }
+  }
+
+  return {
+    start(): void {
+      if (workers.length) return;
+      workers = Array.from({ length: options.concurrency }, (_, i) => worker(i));
+    },
+    /** Stops polling; running jobs are canceled when `cancelRunning`, else awaited. */
+    async stop({ cancelRunning = true }: { cancelRunning?: boolean } = {}): Promise<void> {
+      stop.abort();
+      if (cancelRunning) for (const c of running) c.abort();
+      await Promise.all(workers);
+      workers = [];
+    },
+    get busy(): number { return running.size; },
+  };
+}
+
+export type Runner = ReturnType<typeof createRunner>;
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+  });
+}
+

@@ -1,0 +1,103 @@
+import type { Clock } from '../../shared/index.js';
+import type { JobState, Repositories } from '../store/index.js';
+import { compositeStatus, decideCreatedJob, isCompleted, type RunStatus } from './statuses.js';
+
+/**
+ * Event-driven scheduling of one run, GitLab's atomic processing made incremental. Called inside
+ * a transaction that holds the run's lock, with the names of jobs whose status just changed (or
+ * `initial` for a new run). It moves created jobs whose prerequisites are complete to pending,
+ * manual, scheduled or skipped, follows the cascade of skips, and returns what it changed.
+ *
+ * Cost: per changed job, one indexed lookup of the jobs that need it, plus — only when it can
+ * unblock the next stage — one grouped count of the earlier stages. Never a scan of every job of
+ * the run per event.
+ */
+export interface ProcessOutcome {
+  /** Jobs that became pending (wake runners). */
+  queued: number[];
+  /** Every job whose status changed, with its new status. */
+  changed: Array<{ id: number; status: string }>;
+}
+
+export async function processRun(
+  tx: Repositories,
+  runId: number,
+  trigger: { initial: true } | { changedNames: string[] },
+  clock: Clock,
+): Promise<ProcessOutcome> {
+  const outcome: ProcessOutcome = { queued: [], changed: [] };
+  const work: string[] = 'initial' in trigger ? [] : [...trigger.changedNames];
+  let checkStages = true;
+
+  const apply = async (job: JobState, decision: 'pending' | 'manual' | 'scheduled' | 'skipped', delaySeconds: number | null) => {
+    let target: string = decision;
+    const now = clock.now();
+    // resource_group: one job at a time per group; the rest wait their turn.
+    if (decision === 'pending' && job.resourceGroup) {
+      const run = await tx.runs.byId(runId);
+      if (run && await tx.jobs.resourceGroupBusy(run.projectId, job.resourceGroup, job.id)) target = 'waiting_for_resource';
+    }
+    const ok = await tx.jobs.transition(job.id, ['created'], {
+      status: target,
+      ...(target === 'pending' && { queuedAt: now }),
+      ...(target === 'scheduled' && { scheduledAt: now + (delaySeconds ?? 0) * 1000 }),
+      ...(target === 'skipped' && { finishedAt: now }),
+    });
+    if (!ok) return;
+    outcome.changed.push({ id: job.id, status: target });
+    if (target === 'pending') outcome.queued.push(job.id);
+    // A skipped job is complete at once and can unblock (or skip) others in turn.
+    if (target === 'skipped') { work.push(job.name); checkStages = true; }
+  };
+
+  const decideDag = async (job: JobState) => {
+    const needs = await tx.jobs.needsOf(job.id);
+    const states = await tx.jobs.statesByNames(runId, needs.map((n) => n.name));
+    const status: RunStatus | null = compositeStatus(states.map((s) => ({ status: s.status, allowFailure: s.allowFailure })), { dag: true });
+    const decision = decideCreatedJob({ when: job.when, dag: true }, status);
+    if (decision) await apply(job, decision, await delayOf(job));
+  };
+
+  const delayOf = async (job: JobState): Promise<number | null> => {
+    if (job.when !== 'delayed') return null;
+    const full = await tx.jobs.byId(job.id);
+    const seconds = full?.spec.startInSeconds;
+    return typeof seconds === 'number' ? seconds : 0;
+  };
+
+  if ('initial' in trigger) {
+    for (const job of await tx.jobs.createdWithoutNeeds(runId)) await decideDag(job);
+  }
+
+  for (let guard = 0; guard < 100_000; guard++) {
+    const name = work.shift();
+    if (name !== undefined) {
+      for (const dependent of await tx.jobs.createdDependentsOf(runId, name)) await decideDag(dependent);
+      continue;
+    }
+    if (!checkStages) break;
+    checkStages = false;
+    // Stage ordering: the lowest stage with created (non-needs) jobs may proceed once everything
+    // in the stages before it is complete.
+    const stage = await tx.jobs.lowestCreatedStage(runId);
+    if (stage === null) break;
+    const before = await tx.jobs.statusCounts(runId, stage);
+    const status = compositeStatus(before.map((c) => ({ status: c.status, allowFailure: c.allowFailure })));
+    if (status !== null && !isCompleted(status)) continue;
+    const created = await tx.jobs.createdInStage(runId, stage);
+    for (const job of created) {
+      const decision = decideCreatedJob({ when: job.when, dag: false }, status);
+      if (decision) await apply(job, decision, await delayOf(job));
+    }
+    // The stage may now be complete (all skipped) and unblock the next one.
+    checkStages = true;
+    if (created.length === 0) break;
+  }
+  return outcome;
+}
+
+/** The run's status from its current jobs, GitLab's composite; 'skipped' for a run with none. */
+export async function runStatusOf(tx: Repositories, runId: number): Promise<RunStatus> {
+  const counts = await tx.jobs.statusCounts(runId);
+  return compositeStatus(counts.map((c) => ({ status: c.status, allowFailure: c.allowFailure }))) ?? 'skipped';
+}

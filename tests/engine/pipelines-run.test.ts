@@ -1,0 +1,195 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { git, gitEnv, makeWorkingRepo } from '../support/git.js';
+import type { Project, Run } from '../../src/server/store/index.js';
+
+const TERMINAL = new Set(['success', 'failed', 'canceled', 'skipped']);
+
+async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('pipelines really run (embedded runner, real git, real processes)', () => {
+  let s: TestServer;
+  let n = 0;
+
+  before(async () => { s = await startTestServer({ runnerConcurrency: 2 }); });
+  after(async () => { await s?.stop(); });
+
+  async function projectWith(files: Record<string, string>): Promise<{ project: Project; sha: string; repo: ReturnType<typeof makeWorkingRepo> }> {
+    const root = (await s.store.users.byUsername('root'))!;
+    const project = await s.projects.create({ name: `p${++n}` }, { user: root });
+    const repo = makeWorkingRepo(files);
+    git(repo.dir, ['push', '-q', s.host.pathOf(project.workspacePath, project.path), 'HEAD:refs/heads/main'], gitEnv());
+    return { project, sha: repo.sha, repo };
+  }
+
+  async function run(project: Project, extra: Partial<Parameters<TestServer['engine']['createRun']>[0]> = {}): Promise<Run> {
+    const root = (await s.store.users.byUsername('root'))!;
+    const result = await s.engine.createRun({ project, ref: 'main', source: 'api', user: root, ...extra });
+    assert.ok(result.created, `run not created: ${!result.created ? result.message : ''}`);
+    return result.run;
+  }
+
+  async function finished(runId: number, timeoutMs = 30_000): Promise<Run> {
+    return waitFor(`run ${runId} to finish`, async () => {
+      const r = await s.store.runs.byId(runId);
+      return r && TERMINAL.has(r.status) ? r : null;
+    }, timeoutMs);
+  }
+
+  async function jobs(runId: number) {
+    const list = await s.store.jobs.forRun(runId);
+    return Object.fromEntries(list.map((j) => [j.name, j]));
+  }
+
+  async function log(jobId: number): Promise<string> {
+    return (await s.store.jobs.readLog(jobId)).toString('utf8');
+  }
+
+  it('runs three stages with needs and hands an artifact on', async () => {
+    const { project } = await projectWith({
+      '.gitlab-ci.yml': [
+        'stages: [build, test, deploy]',
+        'build:', '  stage: build', '  script:', '    - mkdir -p out && echo "built $CI_COMMIT_SHORT_SHA" > out/app.txt', '  artifacts:', '    paths: [out/]',
+        'test:', '  stage: test', '  needs: [build]', '  script:', '    - cat out/app.txt', '    - grep built out/app.txt',
+        'deploy:', '  stage: deploy', '  script: [echo deploying]',
+      ].join('\n'),
+    });
+    const r = await finished((await run(project)).id);
+    assert.equal(r.status, 'success');
+    const j = await jobs(r.id);
+    assert.deepEqual(Object.values(j).map((x) => x.status), ['success', 'success', 'success']);
+    assert.match(await log(j.test!.id), /built [0-9a-f]{8}/);
+    assert.ok(j.deploy!.startedAt! >= j.test!.finishedAt!, 'deploy waits for the test stage');
+    const artifacts = await s.store.artifacts.forJob(j.build!.id);
+    assert.equal(artifacts.filter((a) => a.fileType === 'archive').length, 1);
+  });
+
+  it('fails a run on a failing script, skips later stages, and records the exit code', async () => {
+    const { project } = await projectWith({
+      '.gitlab-ci.yml': 'a:\n  stage: build\n  script: [echo hi, exit 3]\nb:\n  stage: test\n  script: [echo never]\nc:\n  stage: test\n  when: on_failure\n  script: [echo cleanup]\n',
+    });
+    const r = await finished((await run(project)).id);
+    assert.equal(r.status, 'failed');
+    const j = await jobs(r.id);
+    assert.equal(j.a!.status, 'failed');
+    assert.equal(j.a!.exitCode, 3);
+    assert.equal(j.a!.failureReason, 'script_failure');
+    assert.equal(j.b!.status, 'skipped');
+    assert.equal(j.c!.status, 'success');
+  });
+
+  it('treats allowed failures as success with warnings', async () => {
+    const { project } = await projectWith({ '.gitlab-ci.yml': 'a:\n  script: [exit 1]\n  allow_failure: true\nb:\n  stage: deploy\n  script: [echo ok]\n' });
+    const r = await finished((await run(project)).id);
+    assert.equal(r.status, 'success');
+  });
+
+  it('retries a failing job by retry:max and keeps the old attempts as retried', async () => {
+    const { project } = await projectWith({ '.gitlab-ci.yml': 'flaky:\n  retry: 2\n  script: [exit 1]\n' });
+    const r = await finished((await run(project)).id);
+    assert.equal(r.status, 'failed');
+    const all = await s.store.jobs.forRun(r.id, { includeRetried: true });
+    assert.equal(all.length, 3);
+    assert.equal(all.filter((j) => j.retried).length, 2);
+    assert.deepEqual(all.map((j) => j.attempt).sort(), [1, 2, 3]);
+  });
+
+  it('plays a manual job and runs what waited for it', async () => {
+    const { project } = await projectWith({ '.gitlab-ci.yml': 'build:\n  stage: build\n  script: [echo b]\ngate:\n  stage: test\n  when: manual\n  allow_failure: false\n  script: [echo played]\nafter:\n  stage: deploy\n  script: [echo after]\n' });
+    const created = await run(project);
+    const blocked = await waitFor('manual status', async () => {
+      const r = await s.store.runs.byId(created.id);
+      return r?.status === 'manual' ? r : null;
+    });
+    assert.equal(blocked.status, 'manual');
+    const gate = (await jobs(created.id)).gate!;
+    assert.equal(gate.status, 'manual');
+    assert.equal((await jobs(created.id)).after!.status, 'created');
+    await s.engine.playJob(gate.id, null);
+    const r = await finished(created.id);
+    assert.equal(r.status, 'success');
+    assert.match(await log(gate.id), /played/);
+  });
+
+  it('cancels a long job and leaves no process behind', async () => {
+    const marker = String(300000 + Math.floor(Math.random() * 99999));
+    const { project } = await projectWith({ '.gitlab-ci.yml': `long:\n  script:\n    - (sleep ${marker}; echo done) &\n    - sleep ${marker}\n` });
+    const created = await run(project);
+    await waitFor('job running', async () => (await jobs(created.id)).long?.status === 'running');
+    await waitFor('script started', async () => processesMatching(marker).length > 0);
+    await s.engine.cancelRun(created.id);
+    const r = await finished(created.id, 20_000);
+    assert.equal(r.status, 'canceled');
+    await waitFor('process tree gone', async () => processesMatching(marker).length === 0, 15_000);
+  });
+
+  it('fails a job that exceeds its timeout', async () => {
+    const { project } = await projectWith({ '.gitlab-ci.yml': 'slow:\n  timeout: 1s\n  script: [sleep 30]\n' });
+    const r = await finished((await run(project)).id, 30_000);
+    assert.equal(r.status, 'failed');
+    const slow = (await jobs(r.id)).slow!;
+    assert.equal(slow.failureReason, 'job_execution_timeout');
+  });
+
+  it('hits the cache on the second run and misses after the cache is cleared', async () => {
+    const ci = 'c:\n  cache:\n    key: deps\n    paths: [vendor/]\n  script:\n    - if [ -f vendor/dep ]; then echo CACHE-HIT; else echo CACHE-MISS; mkdir -p vendor; echo x > vendor/dep; fi\n';
+    const { project } = await projectWith({ '.gitlab-ci.yml': ci });
+    const first = await finished((await run(project)).id);
+    assert.match(await log((await jobs(first.id)).c!.id), /CACHE-MISS/);
+    const second = await finished((await run(project)).id);
+    assert.match(await log((await jobs(second.id)).c!.id), /CACHE-HIT/);
+    await s.store.projects.bumpCacheGeneration(project.id);
+    const third = await finished((await run(project)).id);
+    assert.match(await log((await jobs(third.id)).c!.id), /CACHE-MISS/);
+  });
+
+  it('collects a JUnit report and a coverage figure', async () => {
+    const junit = '<?xml version="1.0"?><testsuite name="unit"><testcase classname="a" name="ok" time="0.1"/><testcase classname="a" name="bad"><failure message="boom">trace</failure></testcase></testsuite>';
+    const { project } = await projectWith({
+      'report.xml': junit,
+      '.gitlab-ci.yml': `t:\n  script:\n    - cp report.xml out.xml\n    - 'echo "Coverage: 87.5%"'\n  coverage: '/Coverage: (\\d+\\.\\d+)%/'\n  artifacts:\n    reports:\n      junit: out.xml\n`,
+    });
+    const r = await finished((await run(project)).id);
+    assert.equal(r.yamlErrors, null);
+    const t = (await jobs(r.id)).t!;
+    assert.equal(r.status, 'success', await log(t.id));
+    assert.equal(t.coverage, 87.5);
+    assert.equal(r.coverage, 87.5);
+    const [report] = await s.store.artifacts.reportsFor([t.id], 'junit');
+    const cases = (report!.data as { testCases: Array<{ name: string; status: string }> }).testCases;
+    assert.deepEqual(cases.map((c) => `${c.name}:${c.status}`), ['ok:success', 'bad:failed']);
+  });
+
+  it('keeps the data directory out of a sandboxed job\'s sight', async (t) => {
+    if (s.executor !== 'sandbox') return t.skip(`embedded runner uses ${s.executor}: bubblewrap unavailable`);
+    const { project } = await projectWith({ '.gitlab-ci.yml': `peek:\n  script:\n    - ls ${s.dataDir} | sed 's/^/LISTED:/' || true\n    - if [ -e ${s.dataDir}/runnel.sqlite ]; then echo CAN-SEE-DB; exit 1; fi\n` });
+    const r = await finished((await run(project)).id);
+    const peek = (await jobs(r.id)).peek!;
+    assert.equal(peek.status, 'success', await log(peek.id));
+    const text = await log(peek.id);
+    assert.match(text, /LISTED:builds/);
+    assert.doesNotMatch(text, /LISTED:(runnel\.sqlite|repositories|artifacts|cache)/);
+  });
+});
+
+function processesMatching(marker: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmd === `sleep\0${marker}\0`) pids.push(Number(entry));
+    } catch { /* gone */ }
+  }
+  return pids;
+}
