@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -65,6 +65,8 @@ before(async () => {
 
 after(async () => {
   await app.close();
+  rmSync(host.reposDir, { recursive: true, force: true });
+  rmSync(client.root, { recursive: true, force: true });
 });
 
 function url(token: string | null, path: string): string {
