@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createLogger, randomId, systemClock, type Logger } from '../shared/index.js';
 import { createStore, migrateToLatest, openDatabase, type Store } from '../server/store/index.js';
 import {
-  createAccounts, createEngine, createLoop, createNotifier, createProjects, createRunners, createRunnerService,
+  createAccounts, createCiVariables, createEngine, createLoop, createNotifier, createProjects, createRunners, createRunnerService,
   processPushEvents, type Accounts, type Engine, type Notifier, type Projects, type Runners, type RunnerService,
 } from '../server/engine/index.js';
 import { buildApp } from '../server/http/index.js';
@@ -70,7 +70,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const projects = createProjects({ store, clock, repositories: host });
   const notifier = createNotifier();
   const repos = createRepositoryAccess(host, () => baseUrl);
-  const engine = createEngine({ store, clock, logger, repos, events: notifier.events, artifactsDir, baseUrl: () => baseUrl });
+  const ciVariables = createCiVariables(store);
+  const engine = createEngine({
+    store, clock, logger, repos, events: notifier.events, artifactsDir, baseUrl: () => baseUrl,
+    projectVariables: (project, ref, refProtected) => ciVariables.forRun(project, ref, refProtected),
+  });
   const runners = createRunners({ store, clock });
   const runnerService = createRunnerService({ store, engine, notifier, logger, parseJUnit });
   const cache = createDirCacheStore(cacheDir);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { pipeline as pipeStreams } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { AppError, digestToken, randomId, randomToken, type Clock, type Logger } from '../../shared/index.js';
+import { ADMIT_ALL, type DefinitionPolicies } from './definition-policies.js';
 import { parseDuration, type ContextVariable, type Plan, type PlanJob, type PlanRetry } from '../../pipeline/index.js';
 import type { JobPayload } from '../../protocol/index.js';
 import type { Artifact, Job, Project, Repositories, Run, Runner, Store, User } from '../store/index.js';
@@ -31,6 +32,8 @@ export interface EngineDeps {
   leaseMs?: number;
   /** Default artifact expiry when a job sets none (GitLab: 30 days). */
   defaultArtifactExpireMs?: number;
+  /** Definition settings that admit, queue, supersede and follow up runs (default: admit all). */
+  policies?: DefinitionPolicies;
 }
 
 export interface JobOutcome {
@@ -52,6 +55,7 @@ export function createEngine(deps: EngineDeps) {
   const { store, clock, logger, events } = deps;
   const leaseMs = deps.leaseMs ?? 60_000;
   const projectVariables = deps.projectVariables ?? (async () => ({}));
+  const policies = deps.policies ?? ADMIT_ALL;
 
   async function inRun<T>(runId: number, fn: (tx: Repositories, notify: Notify) => Promise<T>): Promise<T> {
     const notify: Notify = [];
@@ -87,6 +91,14 @@ export function createEngine(deps: EngineDeps) {
     if (run.status !== status || run.coverage !== coverage || run.startedAt !== startedAt || (finished && run.finishedAt === null)) {
       await tx.runs.update(runId, patch);
       notify.push(() => events.runChanged(runId, run.projectId));
+      if (finished && run.status !== status) {
+        const definition = await tx.definitions.byId(run.definitionId);
+        if (definition) {
+          const follow = await policies.next(tx, definition, { ...run, status });
+          for (const id of follow.skip) notify.push(() => { void skipQueuedRun(id).catch((error: unknown) => logger.error({ err: error, runId: id }, 'skip queued run failed')); });
+          for (const id of follow.start) notify.push(() => { void startQueuedRun(id).catch((error: unknown) => logger.error({ err: error, runId: id }, 'start queued run failed')); });
+        }
+      }
       if (finished && run.parentJobId !== null && run.status !== status) {
         const parentJobId = run.parentJobId;
         notify.push(() => { void mirrorChild(parentJobId, status).catch((error: unknown) => logger.error({ err: error }, 'mirror child status failed')); });
@@ -123,9 +135,31 @@ export function createEngine(deps: EngineDeps) {
         priority: run.priority, userId: run.userId, createdAt: now,
         needs: (job.needs ?? []).map((n) => ({ name: n.job, artifacts: n.artifacts, optional: n.optional })),
       })));
+      const definition = await tx.definitions.byId(run.definitionId);
+      if (definition && !(await policies.admit(tx, definition, run))) return;
       const outcome = await processRun(tx, run.id, { initial: true }, clock);
       await rollUp(tx, run.id, notify);
       await afterProcessing(tx, run, outcome.queued, notify);
+    });
+  }
+
+  /** Starts processing a run that its definition's policies held back. */
+  async function startQueuedRun(runId: number): Promise<void> {
+    await inRun(runId, async (tx, notify) => {
+      const run = await tx.runs.byId(runId);
+      if (!run || run.status !== 'created') return;
+      const outcome = await processRun(tx, runId, { initial: true }, clock);
+      await rollUp(tx, runId, notify);
+      await afterProcessing(tx, run, outcome.queued, notify);
+    });
+  }
+
+  /** Ends a queued run without running it (superseded): its jobs and the run become skipped. */
+  async function skipQueuedRun(runId: number): Promise<void> {
+    await inRun(runId, async (tx, notify) => {
+      const jobs = await tx.jobs.forRun(runId);
+      for (const j of jobs) if (j.status === 'created') await tx.jobs.transition(j.id, ['created'], { status: 'skipped', finishedAt: clock.now() });
+      await rollUp(tx, runId, notify);
     });
   }
 
@@ -136,6 +170,9 @@ export function createEngine(deps: EngineDeps) {
   }
 
   async function createRun(input: CreateRunInput): Promise<CreateRunResult> {
+    const definition = input.definition ?? await ensureDefaultDefinition(store, input.project.id, clock.now());
+    await policies.beforeCreate(definition, { comment: input.comment ?? null, ref: input.ref, source: input.source });
+    input = { ...input, definition };
     const result = await createRunUseCase({
       store, clock, logger, repos: deps.repos, baseUrl: deps.baseUrl, persistPlan, failRun,
       projectVariables: async (project, ref, isProtected) => projectVariables(project, ref, isProtected),
@@ -573,7 +610,7 @@ export function createEngine(deps: EngineDeps) {
   return {
     createRun, ensureDefaultDefinition: (projectId: number) => ensureDefaultDefinition(store, projectId, clock.now()),
     requestJob, jobByToken, renewLease, appendLog, finishJob, payloadFor,
-    cancelRun, retryRun, cancelJob, retryJob, playJob, deleteRun,
+    cancelRun, retryRun, cancelJob, retryJob, playJob, deleteRun, startQueuedRun, skipQueuedRun, rollUpRun: (runId: number) => inRun(runId, (tx, n) => rollUp(tx, runId, n)),
     storeArtifact, openArtifact, dependenciesOf,
     expireLeases, failOrphans, releaseScheduled, expireArtifacts, recoverUnfinished,
   };

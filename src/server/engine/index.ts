@@ -18,3 +18,5 @@ export { createRunners, REGISTRATION_TOKEN_PREFIX, RUNNER_AUTH_PREFIX, type Runn
 export { createRunnerService, type RunnerService, type TestReportParser } from './runner-service.js';
 export { processPushEvents } from './push-intake.js';
 export { createLoop } from './loops.js';
+export { ADMIT_ALL, type DefinitionPolicies } from './definition-policies.js';
+export { createCiVariables, type CiVariables } from './ci-variables.js';

@@ -9,6 +9,8 @@ import { registerProjectRoutes } from './gitlab/projects-routes.js';
 import { registerUserRoutes } from './gitlab/users-routes.js';
 import { registerRunnerRoutes } from './runner/runner-routes.js';
 import { registerSessionRoutes } from './session-routes.js';
+import { registerGitlabCiRoutes } from './gitlab/ci-routes.js';
+import { registerBuddyRoutes } from './buddy/buddy-routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -97,6 +99,8 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   registerUserRoutes(app, deps);
   registerProjectRoutes(app, deps);
   registerSessionRoutes(app, deps);
+  registerGitlabCiRoutes(app, deps);
+  registerBuddyRoutes(app, deps);
   await registerRunnerRoutes(app, { store: deps.store, runners: deps.runners, runnerService: deps.runnerService, longPollMs: 20_000 });
   deps.registerGit?.(app);
   return app;

@@ -4,6 +4,8 @@ import type { Database } from './database.js';
 import { migrationContext, type MigrationContext } from './migration-context.js';
 import * as m001 from './migrations/001-foundation.js';
 import * as m002 from './migrations/002-engine.js';
+import * as m003 from './migrations/003-gitlab-api.js';
+import * as m004 from './migrations/004-buddy-api.js';
 
 type Step = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> };
 
@@ -14,6 +16,8 @@ type Step = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> };
 const STEPS: Array<[string, Step]> = [
   ['001-foundation', m001],
   ['002-engine', m002],
+  ['003-gitlab-api', m003],
+  ['004-buddy-api', m004],
 ];
 
 export async function migrateToLatest(database: Database): Promise<{ applied: string[] }> {

@@ -11,6 +11,8 @@ import { createRunsRepository } from './runs-repository.js';
 import { createJobsRepository } from './jobs-repository.js';
 import { createArtifactsRepository } from './artifacts-repository.js';
 import { createRunnersRepository } from './runners-repository.js';
+import { gitlabApiRepositories } from './gitlab-api-repositories.js';
+import { buddyApiRepositories } from './buddy-api-repositories.js';
 
 function repositories(db: Kysely<Tables>, dialect: DialectName) {
   return {
@@ -25,6 +27,8 @@ function repositories(db: Kysely<Tables>, dialect: DialectName) {
     jobs: createJobsRepository(db, dialect),
     artifacts: createArtifactsRepository(db),
     runners: createRunnersRepository(db),
+    ...gitlabApiRepositories(db),
+    ...buddyApiRepositories(db),
   };
 }
 

@@ -1,11 +1,13 @@
 import type { Generated } from 'kysely';
+import type { GitlabApiTables } from './tables-gitlab-api.js';
+import type { BuddyApiTables } from './tables-buddy-api.js';
 
 /**
  * The database's tables as Kysely sees them. Conventions that keep SQLite and PostgreSQL alike:
  * times are integer milliseconds since the epoch (`…At`), flags are integers 0/1, structured
  * values are JSON text (`…Json`). Column names are snake_case in SQL and here.
  */
-export interface Tables {
+export interface Tables extends GitlabApiTables, BuddyApiTables {
   users: UsersTable;
   access_tokens: AccessTokensTable;
   workspaces: WorkspacesTable;
