@@ -21,9 +21,9 @@ const Line = pure(function Line({ line, section, collapsed, onToggle }: {
   if (section) {
     const seconds = sectionDurationSeconds(section);
     return (
-      <div class="log-line log-header" style={depth ? { paddingLeft: `${depth}ch` } : undefined}>
+      <div class="log-line log-header">
         <span class="ln" aria-hidden="true">{line.number}</span>
-        <button type="button" class="section-toggle" aria-expanded={!collapsed} onClick={() => onToggle(section.id)}>
+        <button type="button" class="section-toggle" style={depth ? { paddingLeft: `${depth}ch` } : undefined} aria-expanded={!collapsed} onClick={() => onToggle(section.id)}>
           <span class="caret" aria-hidden="true">{collapsed ? '▸' : '▾'}</span>
           <span class="lt" dangerouslySetInnerHTML={{ __html: line.html || section.name }} />
         </button>
@@ -32,9 +32,9 @@ const Line = pure(function Line({ line, section, collapsed, onToggle }: {
     );
   }
   return (
-    <div class="log-line" style={depth ? { paddingLeft: `${depth}ch` } : undefined}>
+    <div class="log-line">
       <span class="ln" aria-hidden="true">{line.number}</span>
-      <span class="lt" dangerouslySetInnerHTML={{ __html: line.html }} />
+      <span class="lt" style={depth ? { paddingLeft: `${depth}ch` } : undefined} dangerouslySetInnerHTML={{ __html: line.html }} />
     </div>
   );
 });
