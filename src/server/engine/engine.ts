@@ -6,7 +6,7 @@ import { AppError, digestToken, randomId, randomToken, type Clock, type Logger }
 import { ADMIT_ALL, type DefinitionPolicies } from './definition-policies.js';
 import { parseDuration, type ContextVariable, type Plan, type PlanJob, type PlanRetry } from '../../pipeline/index.js';
 import type { JobPayload } from '../../protocol/index.js';
-import type { Artifact, Job, Project, Repositories, Run, Runner, Store, User } from '../store/index.js';
+import type { Artifact, Definition, Job, Project, Repositories, Run, Runner, Store, User } from '../store/index.js';
 import { processRun, runStatusOf } from './run-processing.js';
 import { createRun as createRunUseCase, ensureDefaultDefinition, jobColumns, type CreateRunInput, type CreateRunResult } from './run-creation.js';
 import { buildJobPayload } from './job-payload.js';
@@ -27,7 +27,9 @@ export interface EngineDeps {
   artifactsDir: string;
   baseUrl(): string;
   /** Project/group CI/CD variables for a ref; defaults to none. */
-  projectVariables?(project: Project, ref: string, refProtected: boolean): Promise<Record<string, ContextVariable>>;
+  projectVariables?(project: Project, ref: string, refProtected: boolean, definitionId?: number): Promise<Record<string, ContextVariable>>;
+  /** CI config text for definitions whose jobs are Buddy actions (source 'actions'). */
+  configFor?(definition: Definition, input: CreateRunInput): Promise<string | null>;
   /** How long a claimed job stays leased without a renewal. */
   leaseMs?: number;
   /** Default artifact expiry when a job sets none (GitLab: 30 days). */
@@ -174,8 +176,8 @@ export function createEngine(deps: EngineDeps) {
     await policies.beforeCreate(definition, { comment: input.comment ?? null, ref: input.ref, source: input.source });
     input = { ...input, definition };
     const result = await createRunUseCase({
-      store, clock, logger, repos: deps.repos, baseUrl: deps.baseUrl, persistPlan, failRun,
-      projectVariables: async (project, ref, isProtected) => projectVariables(project, ref, isProtected),
+      store, clock, logger, repos: deps.repos, baseUrl: deps.baseUrl, persistPlan, failRun, configFor: deps.configFor,
+      projectVariables: async (project, ref, isProtected, definitionId) => projectVariables(project, ref, isProtected, definitionId),
     }, input);
     if (result.created && (input.source === 'push' || input.source === 'web' || input.source === 'api' || input.source === 'schedule' || input.source === 'trigger')) {
       await autoCancelRedundant(result.run).catch((error: unknown) => logger.warn({ err: error }, 'auto-cancel failed'));
@@ -270,7 +272,7 @@ export function createEngine(deps: EngineDeps) {
       repoUrl: deps.repos.cloneUrl(project, token, runner.kind),
       baseUrl: deps.baseUrl(),
       pipelinePredefined: (run.context.predefined as Record<string, string> | undefined) ?? {},
-      projectVariables: await projectVariables(project, run.ref, refProtected),
+      projectVariables: await projectVariables(project, run.ref, refProtected, run.definitionId),
       // A dependency's artifacts are fetched with the depending job's own token (checked server-side).
       dependencies: deps2.map((d) => ({ job: d.job, token, archive: d.archive })),
       cacheNamespace: await cacheNamespace(project, run),
@@ -284,8 +286,7 @@ export function createEngine(deps: EngineDeps) {
     const scope = (definition?.settings.cache_scope as string | undefined) ?? 'PROJECT';
     if (scope === 'PIPELINE' && definition) return `d${definition.id}g${definition.cacheGeneration}`;
     if (scope === 'WORKSPACE') {
-      const ws = await store.workspaces.byId(project.workspaceId);
-      return `w${project.workspaceId}g${(ws as unknown as { cacheGeneration?: number })?.cacheGeneration ?? 0}`;
+      return `w${project.workspaceId}g${await store.buddyState.workspaceCacheGeneration(project.workspaceId)}`;
     }
     return `p${project.id}g${await store.projects.cacheGeneration(project.id)}`;
   }
@@ -612,6 +613,8 @@ export function createEngine(deps: EngineDeps) {
     requestJob, jobByToken, renewLease, appendLog, finishJob, payloadFor,
     cancelRun, retryRun, cancelJob, retryJob, playJob, deleteRun, startQueuedRun, skipQueuedRun, rollUpRun: (runId: number) => inRun(runId, (tx, n) => rollUp(tx, runId, n)),
     storeArtifact, openArtifact, dependenciesOf,
+    /** A branch or tag → the commit it points at (GitLab API: pipelines/latest, scope=branches). */
+    resolveRef: (project: Project, ref: string) => deps.repos.resolveRef(project, ref),
     expireLeases, failOrphans, releaseScheduled, expireArtifacts, recoverUnfinished,
   };
 }

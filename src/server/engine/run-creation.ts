@@ -21,6 +21,8 @@ export interface CreateRunInput {
   changedPaths?: string[] | null;
   parent?: { runId: number; jobId: number; includes: string[] };
   priority?: number;
+  /** Buddy's actions_to_run: only these actions of an actions definition run (null = all). */
+  actionsToRun?: number[] | null;
 }
 
 export type CreateRunResult =
@@ -34,7 +36,9 @@ export interface RunCreationDeps {
   repos: RepositoryAccess;
   baseUrl(): string;
   /** Project CI/CD variables visible to a run on `ref` (protected ones only on protected refs). */
-  projectVariables(project: Project, ref: string, refProtected: boolean): Promise<Record<string, ContextVariable>>;
+  projectVariables(project: Project, ref: string, refProtected: boolean, definitionId?: number): Promise<Record<string, ContextVariable>>;
+  /** CI config text of a definition whose jobs are not in the repository (source 'actions'). */
+  configFor?(definition: Definition, input: CreateRunInput): Promise<string | null>;
   /** Persists jobs of a compiled plan and starts processing; owned by the engine. */
   persistPlan(run: Run, plan: Plan): Promise<void>;
   /** Marks a run failed with yaml_errors. */
@@ -71,7 +75,9 @@ export async function createRun(deps: RunCreationDeps, input: CreateRunInput): P
   const configPath = project.ciConfigPath || '.gitlab-ci.yml';
   const configText = input.parent
     ? `include:\n${input.parent.includes.map((p) => `  - local: ${JSON.stringify(p)}`).join('\n')}\n`
-    : await repos.readFile(project, sha, configPath);
+    : definition.source === 'actions' && deps.configFor
+      ? await deps.configFor(definition, input)
+      : await repos.readFile(project, sha, configPath);
   if (configText === null) {
     return { created: false, reason: 'missing_config', message: 'Missing CI config file' };
   }
@@ -111,7 +117,7 @@ export async function createRun(deps: RunCreationDeps, input: CreateRunInput): P
       context: {
         ref: refName, tag, sha, beforeSha: input.beforeSha ?? null, source: input.source,
         variables: runVariables,
-        projectVariables: await deps.projectVariables(project, refName, refProtected),
+        projectVariables: await deps.projectVariables(project, refName, refProtected, definition.id),
         changedPaths: input.changedPaths ?? null, refProtected,
         project: {
           id: project.id, path: fullPath, namespace: project.workspacePath, name: project.path, title: project.name,

@@ -1,0 +1,28 @@
+import type { Definition, Project, Store } from '../store/index.js';
+import { actionsToCiConfig } from './actions-plan.js';
+import { effectiveSettings } from './buddy-pipeline-settings.js';
+import type { BuddyVariables } from './buddy-variables.js';
+
+/**
+ * The run-creation hook for definitions whose jobs are Buddy actions: the CI config text of the
+ * pipeline's actions as they are when the run is created (actions-plan.ts), compiled by the engine
+ * like any `.gitlab-ci.yml`.
+ */
+export function createBuddyRunConfig(deps: { store: Store; variables: BuddyVariables }) {
+  return async function configFor(definition: Definition, input: { project: Project; actionsToRun?: number[] | null }): Promise<string> {
+    const { store } = deps;
+    const settings = effectiveSettings(definition);
+    const actions = await store.buddyActions.forDefinition(definition.id);
+    const [previous] = await store.runs.list({
+      projectId: definition.projectId, definitionId: definition.id, excludeChildren: true, statuses: ['success', 'failed'],
+      orderBy: 'id', sort: 'desc', offset: 0, limit: 1,
+    });
+    const { config } = actionsToCiConfig(actions, {
+      actionsToRun: input.actionsToRun ?? null,
+      previousStatus: previous?.status ?? null,
+      actionVariables: await deps.variables.forActions(input.project, definition.id),
+      pipeline: { id: definition.id, name: definition.name, cloneDepth: settings.clone_depth, tags: settings.tags },
+    });
+    return JSON.stringify(config, null, 1);
+  };
+}
