@@ -24,6 +24,8 @@ export interface Config {
     /** Whether sandboxed jobs may use the network. */
     network: boolean;
   };
+  /** How long a claimed job stays leased without word from its runner before it is failed. */
+  jobLeaseSeconds: number;
   initialRootToken: string | undefined;
   initialRootPassword: string | undefined;
 }
@@ -59,6 +61,7 @@ const SETTINGS = {
   concurrency: { flag: 'concurrency', env: 'RUNNEL_RUNNER_CONCURRENCY', file: 'runner.concurrency' },
   executor: { flag: 'executor', env: 'RUNNEL_RUNNER_EXECUTOR', file: 'runner.executor' },
   network: { flag: 'network', env: 'RUNNEL_RUNNER_NETWORK', file: 'runner.network' },
+  jobLease: { flag: 'job-lease', env: 'RUNNEL_JOB_LEASE_SECONDS', file: 'job_lease_seconds' },
 } as const;
 
 export function loadConfig(input: ConfigInput): Config {
@@ -75,7 +78,7 @@ export function loadConfig(input: ConfigInput): Config {
     } catch (error) {
       problems.push({ source: path, key: '(file)', reason: (error as Error).message.split('\n')[0] ?? 'unreadable' });
     }
-    const known = new Set(['host', 'port', 'data_dir', 'database_url', 'external_url', 'log_level', 'runner']);
+    const known = new Set(['host', 'port', 'data_dir', 'database_url', 'external_url', 'log_level', 'runner', 'job_lease_seconds']);
     for (const key of Object.keys(file)) if (!known.has(key)) problems.push({ source: path, key, reason: 'unknown setting' });
     const runner = file.runner;
     if (runner !== undefined && (typeof runner !== 'object' || runner === null || Array.isArray(runner))) {
@@ -149,6 +152,7 @@ export function loadConfig(input: ConfigInput): Config {
       executor: oneOf('executor', EXECUTORS, 'auto'),
       network: bool('network', true),
     },
+    jobLeaseSeconds: int('jobLease', 60, 5, 86_400),
     initialRootToken: input.env.RUNNEL_INITIAL_ROOT_TOKEN || undefined,
     initialRootPassword: input.env.RUNNEL_INITIAL_ROOT_PASSWORD || undefined,
   };

@@ -4,8 +4,9 @@ import { runCommand, type Command } from './commands.js';
 import { serveCommand } from './serve-command.js';
 import { migrateCommand, projectCommand, tokenCommand, userCommand } from './admin-commands.js';
 import { lintCommandSpec } from './lint-command.js';
+import { runnerCommand, runnerAdminCommand } from './runner-command.js';
 
-const COMMANDS: Command[] = [serveCommand, migrateCommand, userCommand, tokenCommand, projectCommand, lintCommandSpec];
+const COMMANDS: Command[] = [serveCommand, runnerCommand, runnerAdminCommand, migrateCommand, userCommand, tokenCommand, projectCommand, lintCommandSpec];
 
 function version(): string {
   try {

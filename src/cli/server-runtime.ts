@@ -74,6 +74,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const engine = createEngine({
     store, clock, logger, repos, events: notifier.events, artifactsDir, baseUrl: () => baseUrl,
     projectVariables: (project, ref, refProtected) => ciVariables.forRun(project, ref, refProtected),
+    leaseMs: config.jobLeaseSeconds * 1000,
   });
   const runners = createRunners({ store, clock });
   const runnerService = createRunnerService({ store, engine, notifier, logger, parseJUnit });
@@ -82,7 +83,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const pushLoop = createLoop('push-events', 2_000, () => processPushEvents({ store, engine, repos, logger, now: () => clock.now() }), logger);
   const loops = [
     pushLoop,
-    createLoop('leases', 5_000, () => engine.expireLeases(), logger),
+    createLoop('leases', Math.min(5_000, config.jobLeaseSeconds * 250), () => engine.expireLeases(), logger),
     createLoop('scheduled-jobs', 1_000, () => engine.releaseScheduled(), logger),
     createLoop('artifact-expiry', 60_000, () => engine.expireArtifacts(), logger),
   ];

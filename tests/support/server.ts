@@ -15,10 +15,10 @@ export interface TestServer extends RunningServer {
 }
 
 /** Starts a real Runnel server on a free loopback port with its own data directory. */
-export async function startTestServer(options: { env?: Record<string, string>; runnerConcurrency?: number } = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'runnel-test-'));
+export async function startTestServer(options: { env?: Record<string, string>; runnerConcurrency?: number; jobLeaseSeconds?: number; dataDir?: string } = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'runnel-test-'));
   const config = loadConfig({
-    flags: { port: '0', 'data-dir': dataDir, 'log-level': 'silent', concurrency: String(options.runnerConcurrency ?? 0) },
+    flags: { port: '0', 'data-dir': dataDir, 'log-level': 'silent', concurrency: String(options.runnerConcurrency ?? 0), 'job-lease': String(options.jobLeaseSeconds ?? 60) },
     env: { RUNNEL_INITIAL_ROOT_TOKEN: 'root-token-for-tests-0001', ...options.env }, cwd: dataDir,
   });
   const server = await startServer(config, silentLogger());
