@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { git, gitEnv, makeWorkingRepo } from '../support/git.js';
+import { git, gitAsync, gitEnv, makeWorkingRepo } from '../support/git.js';
 import { waitFor, TERMINAL } from '../support/wait.js';
 
 const BIN = fileURLToPath(new URL('../../bin/runnel.mjs', import.meta.url));
@@ -37,7 +37,8 @@ describe('a remote runner in its own process', () => {
     const repo = makeWorkingRepo({ '.gitlab-ci.yml': 'hello:\n  script:\n    - echo "from remote $CI_JOB_NAME"\n  artifacts:\n    paths: [out.txt]\n' });
     repo.commit({ 'out.txt': 'x' });
     // Push over smart HTTP, as users do; the run comes from the push event.
-    git(repo.dir, ['push', '-q', `http://root:${s.rootToken.token}@${new URL(s.url).host}/${project.workspacePath}/${project.path}.git`, 'HEAD:refs/heads/main'], gitEnv());
+    const pushed = await gitAsync(repo.dir, ['push', '-q', `http://root:${s.rootToken.token}@${new URL(s.url).host}/${project.workspacePath}/${project.path}.git`, 'HEAD:refs/heads/main']);
+    assert.equal(pushed.code, 0, pushed.stderr);
     const runner = startRunner(s.url, registration);
     children.push(runner);
     const run = await waitFor('run from the push', async () => (await s.store.runs.list({ projectId: project.id, excludeChildren: true, orderBy: 'id', sort: 'desc', offset: 0, limit: 1 }))[0]);

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -31,4 +31,17 @@ export function makeWorkingRepo(files: Record<string, string>, branch = 'main'):
   };
   const sha = commit(files, 'initial');
   return { dir, sha, commit };
+}
+
+/**
+ * git without blocking the event loop: required whenever the other end is a server running in
+ * this same process (a synchronous push to it would deadlock).
+ */
+export function gitAsync(cwd: string, args: string[], env: NodeJS.ProcessEnv = gitEnv()): Promise<{ stdout: string; stderr: string; code: number }> {
+  return new Promise((resolve) => {
+    execFile('git', args, { cwd, env, encoding: 'utf8' }, (error, stdout, stderr) => {
+      const code = error ? (typeof (error as NodeJS.ErrnoException & { code?: unknown }).code === 'number' ? (error as unknown as { code: number }).code : 1) : 0;
+      resolve({ stdout: stdout.trim(), stderr: stderr.trim(), code });
+    });
+  });
 }
