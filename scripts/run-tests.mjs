@@ -18,7 +18,7 @@ function walk(dir) {
     else if (name.endsWith('.test.ts')) files.push(path);
   }
 }
-for (const root of roots.length ? roots : ['src', 'tests']) {
+for (const root of roots.length ? roots : ['src', 'web', 'tests']) {
   if (root.endsWith('.ts')) files.push(root); else walk(root);
 }
 files.sort();

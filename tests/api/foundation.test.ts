@@ -135,6 +135,22 @@ describe('GitLab-shaped foundation API', () => {
     assert.equal(wal.includes(token), false);
   });
 
+  it('serves the web UI for UI paths and never for API or git paths', async () => {
+    const page = await s.api('/root/some-project/-/pipelines/1', { token: null });
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+    assert.equal(page.headers.get('cache-control'), 'no-cache');
+    const html = await page.text();
+    const asset = /\/assets\/[^"']+\.js/.exec(html)?.[0];
+    assert.ok(asset, 'index.html references a script asset');
+    const js = await s.api(asset, { token: null });
+    assert.equal(js.status, 200);
+    assert.match(js.headers.get('cache-control') ?? '', /immutable/);
+    assert.equal((await s.api('/assets/..%2F..%2Fpackage.json', { token: null })).status, 404);
+    assert.equal((await s.api('/api/v4/nothing-here', { token: null })).headers.get('content-type')?.startsWith('application/json'), true);
+    assert.equal((await s.api('/-/nothing', { token: null })).status, 404);
+  });
+
   it('reports health and readiness', async () => {
     assert.equal((await s.api('/-/health', { token: null })).status, 200);
     const ready = await (await s.api('/-/readiness', { token: null })).json() as { status: string };

@@ -11,6 +11,7 @@ import { registerRunnerRoutes } from './runner/runner-routes.js';
 import { registerSessionRoutes } from './session-routes.js';
 import { registerGitlabCiRoutes } from './gitlab/ci-routes.js';
 import { registerBuddyRoutes } from './buddy/buddy-routes.js';
+import { isUiPath, registerWebAssets } from './web-assets.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -79,8 +80,10 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
     return reply.code(500).send({ message: '500 Internal Server Error' });
   });
 
+  const web = registerWebAssets(app, deps.webRoot);
   app.setNotFoundHandler((request, reply) => {
     const api = apiOf(request.url);
+    if ((request.method === 'GET' || request.method === 'HEAD') && isUiPath(request.url.split('?')[0]!)) return web.serveIndex(request, reply);
     if (api === 'gitlab') return reply.code(404).send({ error: '404 Not Found' });
     if (api === 'buddy') return reply.code(404).send({ errors: [{ message: 'Not found' }] });
     return reply.code(404).type('text/plain').send('Not Found');

@@ -17,6 +17,8 @@ export interface HttpDeps {
   version: string;
   /** Mounts git smart HTTP; optional so API tests can run without repositories. */
   registerGit?(app: import('fastify').FastifyInstance): void;
+  /** Where the built web UI lives; default: web/dist in the package. */
+  webRoot?: string;
   /** Readiness beyond "the process answers": e.g. the database responds. */
   healthCheck(): Promise<void>;
 }
