@@ -41,6 +41,8 @@ export interface ActionsConfigOptions {
   previousStatus?: string | null;
   /** Action-scoped variables (from the variables API), by action id, already decrypted. */
   actionVariables?: Record<number, Record<string, string>>;
+  /** Plain workspace < project < pipeline variables, merged (the actions' own ones win). */
+  pipelineVariables?: Record<string, string>;
   /** Pipeline settings that shape every job. */
   pipeline: { id: number; name: string; cloneDepth: number; tags: string[] };
 }
@@ -146,7 +148,10 @@ export function actionsToCiConfig(actions: ActionInput[], options: ActionsConfig
   return {
     config: {
       stages,
+      // Buddy's policies (one at a time, skip to most recent) decide about older runs, not GitLab's auto-cancel.
+      workflow: { auto_cancel: { on_new_commit: 'none' } },
       variables: {
+        ...options.pipelineVariables,
         GIT_DEPTH: String(options.pipeline.cloneDepth),
         BUDDY_PIPELINE_ID: String(options.pipeline.id),
         BUDDY_PIPELINE_NAME: options.pipeline.name,

@@ -21,6 +21,7 @@ export function createBuddyRunConfig(deps: { store: Store; variables: BuddyVaria
       actionsToRun: input.actionsToRun ?? null,
       previousStatus: previous?.status ?? null,
       actionVariables: await deps.variables.forActions(input.project, definition.id),
+      pipelineVariables: await deps.variables.plainForPipeline(input.project, definition.id),
       pipeline: { id: definition.id, name: definition.name, cloneDepth: settings.clone_depth, tags: settings.tags },
     });
     return JSON.stringify(config, null, 1);
