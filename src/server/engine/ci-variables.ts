@@ -1,17 +1,67 @@
+import { AppError, type Clock } from '../../shared/index.js';
 import type { ContextVariable } from '../../pipeline/index.js';
 import type { Project, Store } from '../store/index.js';
+import { variableProblems, type VariableDraft } from './ci-variable-rules.js';
+
+type VariableOwner = { kind: 'project' | 'group'; id: number };
+export type CiVariableRecord = Awaited<ReturnType<Store['ciVariables']['forOwners']>>[number];
+export type CiVariableFields = VariableDraft & { protected: boolean };
 
 /**
  * CI/CD variables a run receives from its project and workspace (GitLab's group and project
- * variables, Buddy's scoped variables), protected ones only on protected refs, in precedence
- * order (later wins). TODO(issues 5, 6): read the variable tables.
+ * variables), and their management.
+ *
+ * Precedence (later wins): group variables, then project variables — GitLab's order below
+ * pipeline (run) variables, which the job payload appends after these.
+ * Protected variables reach only runs on protected refs; the caller decides what is protected
+ * (the engine: the default branch; tags are not protected — GitLab's defaults, see
+ * docs/api-compatibility.md). Only variables with environment scope `*` reach runs: the engine
+ * asks per run, not per job environment.
+ * Values are secrets: nothing here logs them; masked ones are flagged so the executor masks them.
  */
-export function createCiVariables(_store: Store) {
-  return {
-    async forRun(_project: Project, _ref: string, _refProtected: boolean, _definitionId?: number): Promise<Record<string, ContextVariable>> {
-      return {};
-    },
-  };
+export function createCiVariables(store: Store, clock: Clock = { now: () => Date.now() }) {
+  async function forRun(project: Project, _ref: string, refProtected: boolean, _definitionId?: number): Promise<Record<string, ContextVariable>> {
+    const owners: VariableOwner[] = [];
+    if (project.workspaceKind === 'group') owners.push({ kind: 'group', id: project.workspaceId });
+    owners.push({ kind: 'project', id: project.id });
+    const out: Record<string, ContextVariable> = {};
+    for (const v of await store.ciVariables.forOwners(owners)) {
+      if (v.environmentScope !== '*') continue;
+      if (v.protected && !refProtected) continue;
+      out[v.key] = { value: v.value, ...(v.variableType === 'file' && { file: true }), masked: v.masked, ...(v.protected && { protected: true }), ...(v.raw && { raw: true }) };
+    }
+    return out;
+  }
+
+  function check(fields: CiVariableFields): void {
+    const problems = variableProblems(fields);
+    if (Object.keys(problems).length) throw new AppError('validation_failed', 'invalid variable', { details: problems });
+  }
+
+  async function create(owner: VariableOwner, fields: CiVariableFields): Promise<CiVariableRecord> {
+    check(fields);
+    if ((await store.ciVariables.byKey(owner, fields.key, fields.environmentScope)).length) {
+      throw new AppError('name_taken', 'variable exists', { details: { key: [`(${fields.key}) has already been taken`] } });
+    }
+    try {
+      return await store.ciVariables.insert(owner, { ...fields, variableType: fields.variableType === 'file' ? 'file' : 'env_var' }, clock.now());
+    } catch (error) {
+      if (/unique|duplicate/i.test((error as Error).message)) {
+        throw new AppError('name_taken', 'variable exists', { details: { key: [`(${fields.key}) has already been taken`] } });
+      }
+      throw error;
+    }
+  }
+
+  async function update(owner: VariableOwner, current: CiVariableRecord, fields: CiVariableFields): Promise<CiVariableRecord> {
+    check(fields);
+    const clash = (await store.ciVariables.byKey(owner, fields.key, fields.environmentScope)).find((v) => v.id !== current.id);
+    if (clash) throw new AppError('name_taken', 'variable exists', { details: { key: [`(${fields.key}) has already been taken`] } });
+    await store.ciVariables.update(current.id, { ...fields, variableType: fields.variableType === 'file' ? 'file' : 'env_var' });
+    return { ...current, ...fields, ownerKind: current.ownerKind, ownerId: current.ownerId, variableType: fields.variableType === 'file' ? 'file' : 'env_var' };
+  }
+
+  return { forRun, create, update, remove: (v: CiVariableRecord) => store.ciVariables.delete(v.id) };
 }
 
 export type CiVariables = ReturnType<typeof createCiVariables>;
