@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createLogger, randomId, systemClock, type Logger } from '../shared/index.js';
 import { createStore, migrateToLatest, openDatabase, type Store } from '../server/store/index.js';
 import {
-  createAccounts, createCiVariables, createEngine, createLoop, createNotifier, createProjects, createRunners, createRunnerService,
+  createAccounts, createBuddyEngineHooks, createCiVariables, createEngine, createLoop, createNotifier, createProjects, createRunners, createRunnerService,
   processPushEvents, type Accounts, type Engine, type Notifier, type Projects, type Runners, type RunnerService,
 } from '../server/engine/index.js';
 import { buildApp } from '../server/http/index.js';
@@ -71,11 +71,15 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const notifier = createNotifier();
   const repos = createRepositoryAccess(host, () => baseUrl);
   const ciVariables = createCiVariables(store);
-  const engine = createEngine({
+  // Buddy's pipeline settings act through the engine's hooks; its variables layer over GitLab's.
+  const buddy = createBuddyEngineHooks({ store, clock, logger, secretKeyFile: join(config.dataDir, 'secret.key') });
+  const engine: Engine = createEngine({
     store, clock, logger, repos, events: notifier.events, artifactsDir, baseUrl: () => baseUrl,
-    projectVariables: (project, ref, refProtected) => ciVariables.forRun(project, ref, refProtected),
+    projectVariables: buddy.withVariables((project, ref, refProtected, definitionId) => ciVariables.forRun(project, ref, refProtected, definitionId)),
+    policies: buddy.policies, configFor: buddy.configFor,
     leaseMs: config.jobLeaseSeconds * 1000,
   });
+  buddy.attach(engine);
   const runners = createRunners({ store, clock });
   const runnerService = createRunnerService({ store, engine, notifier, logger, parseJUnit });
   const cache = createDirCacheStore(cacheDir);
@@ -93,7 +97,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     .catch((error: unknown) => logger.error({ err: error }, 'pending push delivery failed'));
   const app = await buildApp({
     store, accounts, projects, logger, version: '17.11.0-runnel',
-    engine, runners, runnerService, notifier,
+    engine, runners, runnerService, notifier, buddy,
     baseUrl: () => baseUrl,
     healthCheck: async () => { await store.users.count(); },
     registerGit: (instance) => mountGitHosting(instance, { host, store, projects, accounts, engine, logger, onPush: () => { void pushLoop.kick(); } }),
