@@ -297,6 +297,16 @@ export function createEngine(deps: EngineDeps) {
     return store.jobs.byTokenDigest(digestToken(token));
   }
 
+  async function releaseClaim(job: Job): Promise<void> {
+    await inRun(job.runId, async (tx, notify) => {
+      const ok = await tx.jobs.transition(job.id, ['running'], { status: 'pending', runnerId: null, runnerSession: null, tokenDigest: null, leaseExpiresAt: null, startedAt: null });
+      if (ok) {
+        notify.push(() => events.jobQueued());
+        await rollUp(tx, job.runId, notify);
+      }
+    });
+  }
+
   async function renewLease(job: Job): Promise<boolean> {
     if (job.runnerId === null) return false;
     return store.jobs.renewLease(job.id, job.runnerId, clock.now() + leaseMs);
@@ -610,7 +620,7 @@ export function createEngine(deps: EngineDeps) {
 
   return {
     createRun, ensureDefaultDefinition: (projectId: number) => ensureDefaultDefinition(store, projectId, clock.now()),
-    requestJob, jobByToken, renewLease, appendLog, finishJob, payloadFor,
+    requestJob, releaseClaim, jobByToken, renewLease, appendLog, finishJob, payloadFor,
     cancelRun, retryRun, cancelJob, retryJob, playJob, deleteRun, startQueuedRun, skipQueuedRun, rollUpRun: (runId: number) => inRun(runId, (tx, n) => rollUp(tx, runId, n)),
     storeArtifact, openArtifact, dependenciesOf,
     /** A branch or tag → the commit it points at (GitLab API: pipelines/latest, scope=branches). */

@@ -46,6 +46,11 @@ export function createRunnerService(deps: { store: Store; engine: Engine; notifi
         await notifier.waitForQueue(version, left, signal);
       }
     },
+    /** Undoes a claim whose payload never reached its runner: the job is pending again. */
+    async releaseClaim(jobId: number, token: string): Promise<void> {
+      const job = await engine.jobByToken(token);
+      if (job && job.id === jobId) await engine.releaseClaim(job);
+    },
     async keepAlive(jobId: number, token: string): Promise<{ status: string }> {
       const job = await engine.jobByToken(token);
       if (!job || job.id !== jobId) throw new AppError('role_insufficient', '');

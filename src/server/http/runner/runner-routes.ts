@@ -115,10 +115,16 @@ export async function registerRunnerRoutes(app: FastifyInstance, deps: RunnerRou
     const session = typeof body.system_id === 'string' ? body.system_id : 'remote';
     // Workhorse semantics: a first poll (no last_update) is answered at once; later ones wait.
     const waitMs = typeof body.last_update === 'string' && body.last_update ? deps.longPollMs : 0;
+    // The response's close event is the one that fires when the runner goes away mid-poll.
     const abort = new AbortController();
-    request.raw.on('close', () => abort.abort());
+    reply.raw.on('close', () => abort.abort());
     const payload = await runnerService.requestJob(runner, session, waitMs, abort.signal);
     if (!payload) return reply.code(204).header('x-gitlab-last-update', String(Date.now())).send();
+    if (abort.signal.aborted || reply.raw.destroyed) {
+      // Claimed for a runner that is no longer listening: put the job back in the queue.
+      await runnerService.releaseClaim(payload.id, payload.token);
+      return reply;
+    }
     return reply.code(201).send(payload);
   });
 
