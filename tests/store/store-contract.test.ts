@@ -75,6 +75,46 @@ for (const target of await testDatabases()) {
       assert.equal(await store.pushEvents.markProcessed(e.id, 7), false);
     });
 
+    it('hands each queued job to exactly one of many racing claimants', async () => {
+      const ws = await store.workspaces.insert({ path: 'queue', name: 'q', kind: 'group', ownerUserId: null, createdAt: 1 });
+      const pid = await store.projects.insert({ workspaceId: ws.id, path: 'q', name: 'q', description: '', visibility: 'private', defaultBranch: 'main', creatorId: null, createdAt: 1 });
+      const def = await store.definitions.insert({ projectId: pid, name: 'd', identifier: 'd', source: 'ci_file', isDefault: true, priority: 0, settings: {}, createdAt: 1 });
+      const iids = await Promise.all(Array.from({ length: 10 }, () => store.projects.nextRunIid(pid)));
+      assert.deepEqual([...iids].sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 'iids are unique under concurrency');
+      const run = await store.runs.insert({
+        projectId: pid, definitionId: def.id, iid: 11, number: 1, status: 'created', source: 'api', ref: 'main', tag: false, sha: 'a'.repeat(40),
+        beforeSha: '0'.repeat(40), userId: null, name: null, comment: null, yamlErrors: null, variables: [], context: {}, priority: 0,
+        parentRunId: null, parentJobId: null, createdAt: 1, committedAt: null,
+      });
+      const base = { runId: run.id, projectId: pid, stage: 'test', stageIdx: 1, kind: 'build' as const, when: 'on_success', allowFailure: false, spec: {}, tags: [], resourceGroup: null, interruptible: false, userId: null, createdAt: 1 };
+      const [a, b] = await store.jobs.insertMany([
+        { ...base, name: 'a', position: 0, status: 'pending', dag: false, priority: 0 },
+        { ...base, name: 'b', position: 1, status: 'created', dag: true, priority: 5, needs: [{ name: 'a', artifacts: true, optional: false }] },
+      ]);
+      assert.deepEqual((await store.jobs.createdDependentsOf(run.id, 'a')).map((j) => j.id), [b!.id]);
+      const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => store.jobs.claim(a!.id, { runnerId: i + 1, runnerSession: `s${i}`, tokenDigest: `t${i}`.padEnd(64, '0'), leaseExpiresAt: 100, startedAt: 50 })));
+      assert.equal(claims.filter(Boolean).length, 1, 'one winner');
+      const claimed = (await store.jobs.byId(a!.id))!;
+      assert.equal(claimed.status, 'running');
+      assert.equal(claimed.runnerId, claims.indexOf(true) + 1);
+      assert.deepEqual((await store.jobs.expiredLeases(101, 10)).map((j) => j.id), [a!.id]);
+      const counts = (await store.jobs.statusCounts(run.id)).sort((x, y) => x.status.localeCompare(y.status));
+      assert.deepEqual(counts, [{ status: 'created', allowFailure: false, n: 1 }, { status: 'running', allowFailure: false, n: 1 }]);
+    });
+
+    it('appends log chunks only at the current end and reads them back from any offset', async () => {
+      const [job] = await store.jobs.list({ includeRetried: true, order: 'asc', offset: 0, limit: 1 }).then((r) => r.items);
+      assert.ok(job, 'a job from the previous test');
+      const enc = (t: string) => new TextEncoder().encode(t);
+      assert.equal(await store.jobs.appendLog(job.id, 0, enc('hello ')), true);
+      assert.equal(await store.jobs.appendLog(job.id, 0, enc('again')), false, 'a stale offset is refused');
+      assert.equal(await store.jobs.appendLog(job.id, 6, enc('world')), true);
+      assert.equal((await store.jobs.readLog(job.id)).toString(), 'hello world');
+      assert.equal((await store.jobs.readLog(job.id, 3)).toString(), 'lo world');
+      assert.equal((await store.jobs.readLog(job.id, 8)).toString(), 'rld');
+      assert.equal((await store.jobs.byId(job.id))!.logSize, 11);
+    });
+
     it('enforces foreign keys', async () => {
       await assert.rejects(store.projects.insert({ workspaceId: 999999, path: 'x', name: 'x', description: '', visibility: 'private', defaultBranch: 'main', creatorId: null, createdAt: 1 }));
     });
