@@ -1,10 +1,9 @@
 import { basename } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Artifact, Job, Project } from '../../store/index.js';
-import { mergedParams } from '../request-params.js';
 import type { HttpDeps } from '../deps.js';
 import { allow, notFound, projectContext } from './ci-access.js';
-import { Problems, requiredString } from './ci-params.js';
+import { Problems, requiredString, ciParams } from './ci-params.js';
 import { jobInProject } from './jobs-routes.js';
 import { openZipEntry, safeEntryName } from './zip-entry.js';
 
@@ -75,7 +74,7 @@ export function registerArtifactRoutes(app: FastifyInstance, deps: HttpDeps): vo
     const { project, access } = await projectContext(request, deps, { jobToken: true });
     allow(access.readPipelines);
     const p = new Problems();
-    const name = requiredString(mergedParams(request), 'job', p);
+    const name = requiredString(ciParams(request), 'job', p);
     p.throwIfAny();
     return sendArchive(reply, await latestSuccessful(project, request.params.ref_name, name));
   });
@@ -84,7 +83,7 @@ export function registerArtifactRoutes(app: FastifyInstance, deps: HttpDeps): vo
     const { project, access } = await projectContext(request, deps, { jobToken: true });
     allow(access.readPipelines);
     const p = new Problems();
-    const name = requiredString(mergedParams(request), 'job', p);
+    const name = requiredString(ciParams(request), 'job', p);
     p.throwIfAny();
     return sendEntry(reply, await latestSuccessful(project, request.params.ref_name, name), request.params['*']);
   });

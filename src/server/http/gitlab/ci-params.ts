@@ -1,5 +1,7 @@
+import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../../shared/index.js';
 import { booleanParam, stringParam } from '../request-params.js';
+import { parseRailsParams } from '../rails-params.js';
 
 /**
  * Grape-style parameter checks for the CI routes. Every problem is collected and reported at
@@ -104,4 +106,16 @@ export function pipelineVariables(params: Record<string, unknown>, problems: Pro
     out.push({ key, value, variable_type: type });
   });
   return out;
+}
+
+/**
+ * Query and body parameters merged (body wins), the query read with Rails' nesting rules
+ * (`scope[]=a`, `variables[0][key]=K`) as GitLab's clients send it; Fastify's own query parser
+ * leaves such keys flat.
+ */
+export function ciParams(request: FastifyRequest): Record<string, unknown> {
+  const q = request.url.indexOf('?');
+  const query = q < 0 ? {} : parseRailsParams(new URLSearchParams(request.url.slice(q + 1)));
+  const body = request.body && typeof request.body === 'object' && !Buffer.isBuffer(request.body) ? request.body as Record<string, unknown> : {};
+  return { ...query, ...body };
 }

@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, isoTime } from '../../../shared/index.js';
 import type { Store } from '../../store/index.js';
-import { mergedParams } from '../request-params.js';
 import type { HttpDeps } from '../deps.js';
 import { allow, notFound, projectContext } from './ci-access.js';
-import { integerPath, optionalBoolean, optionalString, Problems } from './ci-params.js';
+import { integerPath, optionalBoolean, optionalString, Problems, ciParams } from './ci-params.js';
 import { readPage, setPageHeaders } from './pagination.js';
 
 type Hook = NonNullable<Awaited<ReturnType<Store['projectHooks']['byId']>>>;
@@ -72,7 +71,7 @@ export function registerHookRoutes(app: FastifyInstance, deps: HttpDeps): void {
 
   app.get<{ Params: Params }>('/api/v4/projects/:id/hooks', async (request, reply) => {
     const { project } = await manageContext(request, false);
-    const page = readPage(mergedParams(request));
+    const page = readPage(ciParams(request));
     const { items, total } = await store.projectHooks.list(project.id, page.offset, page.perPage);
     setPageHeaders(request, reply, page, total, deps.baseUrl());
     return items.map(entity);
@@ -85,7 +84,7 @@ export function registerHookRoutes(app: FastifyInstance, deps: HttpDeps): void {
 
   app.post<{ Params: Params }>('/api/v4/projects/:id/hooks', async (request, reply) => {
     const { project } = await manageContext(request, true);
-    const hook = await store.projectHooks.insert(project.id, fields(mergedParams(request), null), Date.now());
+    const hook = await store.projectHooks.insert(project.id, fields(ciParams(request), null), Date.now());
     reply.code(201);
     return entity(hook);
   });
@@ -93,7 +92,7 @@ export function registerHookRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.put<{ Params: Params }>('/api/v4/projects/:id/hooks/:hook_id', async (request) => {
     const { project } = await manageContext(request, true);
     const hook = await hookOf(project.id, request.params.hook_id);
-    await store.projectHooks.update(hook.id, fields(mergedParams(request), hook));
+    await store.projectHooks.update(hook.id, fields(ciParams(request), hook));
     return entity((await store.projectHooks.byId(project.id, hook.id))!);
   });
 
@@ -107,7 +106,7 @@ export function registerHookRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.get<{ Params: Params }>('/api/v4/projects/:id/hooks/:hook_id/events', async (request, reply) => {
     const { project } = await manageContext(request, false);
     const hook = await hookOf(project.id, request.params.hook_id);
-    const page = readPage(mergedParams(request));
+    const page = readPage(ciParams(request));
     const { items, total } = await store.projectHooks.deliveries(hook.id, page.offset, page.perPage);
     setPageHeaders(request, reply, page, total, deps.baseUrl());
     return items.map((d) => ({

@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { CANCELABLE, JOB_STATUSES } from '../../engine/index.js';
 import type { Job, Project } from '../../store/index.js';
-import { mergedParams } from '../request-params.js';
 import type { HttpDeps } from '../deps.js';
 import { HttpReply } from '../http-reply.js';
 import { allow, notFound, projectContext } from './ci-access.js';
-import { integerPath, optionalBoolean, Problems, stringList } from './ci-params.js';
+import { integerPath, optionalBoolean, Problems, stringList, ciParams } from './ci-params.js';
 import { readPage, setPageHeaders } from './pagination.js';
 import { bridgeEntity, jobEntity, loadJobLookups } from './job-entities.js';
 import { runInProject } from './pipeline-presenter.js';
@@ -39,7 +38,7 @@ export function registerJobRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.get<{ Params: Params }>('/api/v4/projects/:id/pipelines/:pipeline_id/jobs', async (request, reply) => {
     const { project, access } = await projectContext(request, deps, { jobToken: true });
     allow(access.readPipelines);
-    const params = mergedParams(request);
+    const params = ciParams(request);
     const statuses = scopeOf(params);
     const p = new Problems();
     const includeRetried = optionalBoolean(params, 'include_retried', p) ?? false;
@@ -54,7 +53,7 @@ export function registerJobRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.get<{ Params: Params }>('/api/v4/projects/:id/pipelines/:pipeline_id/bridges', async (request, reply) => {
     const { project, access } = await projectContext(request, deps, { jobToken: true });
     allow(access.readPipelines);
-    const params = mergedParams(request);
+    const params = ciParams(request);
     const statuses = scopeOf(params);
     const page = readPage(params);
     const run = await runInProject(deps, project, request.params.pipeline_id);
@@ -67,7 +66,7 @@ export function registerJobRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.get<{ Params: Params }>('/api/v4/projects/:id/jobs', async (request, reply) => {
     const { project, access } = await projectContext(request, deps);
     allow(access.readPipelines);
-    const params = mergedParams(request);
+    const params = ciParams(request);
     const statuses = scopeOf(params);
     const page = readPage(params);
     // Like GitLab's project builds relation, retried attempts are listed too.
@@ -115,7 +114,7 @@ export function registerJobRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const job = await jobInProject(deps, project, request.params.job_id);
     const playable = job.status === 'manual' || job.status === 'scheduled' || (job.when === 'manual' && ['success', 'failed', 'canceled'].includes(job.status) && !job.retried);
     if (!playable) throw new HttpReply(400, { message: '400 Bad request - Unplayable Job' });
-    const params = mergedParams(request);
+    const params = ciParams(request);
     const raw = params.job_variables_attributes;
     const list = Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? Object.values(raw as Record<string, unknown>) : [];
     const variables: Array<{ key: string; value: string }> = [];

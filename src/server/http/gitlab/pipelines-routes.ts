@@ -2,10 +2,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../../shared/index.js';
 import { JOB_STATUSES } from '../../engine/index.js';
 import type { Store } from '../../store/index.js';
-import { mergedParams } from '../request-params.js';
 import type { HttpDeps } from '../deps.js';
 import { allow, badRequest, projectContext } from './ci-access.js';
-import { optionalBoolean, optionalDate, optionalEnum, optionalString, Problems, requiredString } from './ci-params.js';
+import { optionalBoolean, optionalDate, optionalEnum, optionalString, Problems, requiredString, ciParams } from './ci-params.js';
 import { readPage, setPageHeaders } from './pagination.js';
 import { pipelineListItem } from './pipeline-entities.js';
 import { presentPipeline, runInProject } from './pipeline-presenter.js';
@@ -31,7 +30,7 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: HttpDeps): vo
   app.get<{ Params: Params }>('/api/v4/projects/:id/pipelines', async (request, reply) => {
     const { project, access } = await projectContext(request, deps, { jobToken: true });
     allow(access.readPipelines);
-    const params = mergedParams(request);
+    const params = ciParams(request);
     const p = new Problems();
     const scope = optionalEnum(params, 'scope', SCOPES, p);
     const status = optionalEnum(params, 'status', PIPELINE_STATUSES, p);
@@ -73,7 +72,7 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: HttpDeps): vo
   const latest = async (request: FastifyRequest<{ Params: Params }>) => {
     const { project, access } = await projectContext(request, deps, { write: request.method === 'POST' });
     allow(access.readPipelines);
-    const params = mergedParams(request);
+    const params = ciParams(request);
     const p = new Problems();
     const ref = optionalString(params, 'ref', p) || project.defaultBranch;
     p.throwIfAny();
@@ -97,7 +96,7 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: HttpDeps): vo
   app.post<{ Params: Params }>('/api/v4/projects/:id/pipeline', async (request, reply) => {
     const ctx = await projectContext(request, deps, { write: true });
     allow(ctx.access.runPipelines);
-    const params = mergedParams(request);
+    const params = ciParams(request);
     const run = await createPipelineFor(deps, ctx.project, ctx.user, params, 'api');
     reply.code(201);
     return presentPipeline(deps, run, ctx.project, false);
@@ -132,7 +131,7 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: HttpDeps): vo
   app.put<{ Params: Params }>('/api/v4/projects/:id/pipelines/:pipeline_id/metadata', async (request) => {
     const { project, access } = await projectContext(request, deps, { write: true, jobToken: true });
     allow(access.runPipelines);
-    const params = mergedParams(request);
+    const params = ciParams(request);
     const p = new Problems();
     const name = requiredString(params, 'name', p).trim();
     p.throwIfAny();

@@ -2,10 +2,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../../shared/index.js';
 import type { Runner } from '../../store/index.js';
 import { requireScope } from '../caller.js';
-import { mergedParams } from '../request-params.js';
 import type { HttpDeps } from '../deps.js';
 import { allow } from './ci-access.js';
-import { optionalBoolean, optionalEnum, optionalInteger, optionalString, Problems } from './ci-params.js';
+import { optionalBoolean, optionalEnum, optionalInteger, optionalString, Problems, ciParams } from './ci-params.js';
 import { runnerBasic } from './job-entities.js';
 import { readPage, setPageHeaders } from './pagination.js';
 
@@ -21,7 +20,7 @@ export function registerRunnerListRoutes(app: FastifyInstance, deps: HttpDeps): 
   async function list(request: FastifyRequest, all: boolean) {
     const user = requireScope(request.caller, ['api', 'read_api', 'manage_runner']);
     if (all) allow(user.admin);
-    const params = mergedParams(request);
+    const params = ciParams(request);
     const p = new Problems();
     const status = optionalEnum(params, 'status', ['active', 'paused', 'online', 'offline', 'stale', 'never_contacted'] as const, p);
     const type = optionalEnum(params, 'type', ['instance_type', 'group_type', 'project_type'] as const, p);
@@ -46,7 +45,7 @@ export function registerRunnerListRoutes(app: FastifyInstance, deps: HttpDeps): 
   for (const [path, all] of [['/api/v4/runners', false], ['/api/v4/runners/all', true]] as const) {
     app.get(path, async (request, reply) => {
       const runners = await list(request, all);
-      const page = readPage(mergedParams(request));
+      const page = readPage(ciParams(request));
       setPageHeaders(request, reply, page, runners.length, deps.baseUrl());
       return withJobs(runners.slice(page.offset, page.offset + page.perPage));
     });
@@ -54,7 +53,7 @@ export function registerRunnerListRoutes(app: FastifyInstance, deps: HttpDeps): 
 
   app.post('/api/v4/user/runners', async (request, reply) => {
     const user = requireScope(request.caller, ['api', 'create_runner']);
-    const params = mergedParams(request);
+    const params = ciParams(request);
     const p = new Problems();
     const runnerType = optionalEnum(params, 'runner_type', ['instance_type', 'group_type', 'project_type'] as const, p);
     if (!runnerType && !p.list.length) p.add('runner_type is missing');

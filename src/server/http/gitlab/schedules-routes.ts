@@ -2,10 +2,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, isoTime } from '../../../shared/index.js';
 import { createSchedules, cronProblems, nextCronTime } from '../../engine/index.js';
 import type { Project, Store, User } from '../../store/index.js';
-import { mergedParams } from '../request-params.js';
 import type { HttpDeps } from '../deps.js';
 import { allow, notFound, projectContext, type ProjectContext } from './ci-access.js';
-import { integerPath, optionalBoolean, optionalEnum, optionalString, Problems, requiredString } from './ci-params.js';
+import { integerPath, optionalBoolean, optionalEnum, optionalString, Problems, requiredString, ciParams } from './ci-params.js';
 import { userBasic } from './entities.js';
 import { readPage, setPageHeaders } from './pagination.js';
 import { pipelineBasic } from './pipeline-entities.js';
@@ -60,7 +59,7 @@ export function registerScheduleRoutes(app: FastifyInstance, deps: HttpDeps): vo
   app.get<{ Params: Params }>('/api/v4/projects/:id/pipeline_schedules', async (request, reply) => {
     const c = await ctx(request, false);
     allow(c.access.readPipelines);
-    const params = mergedParams(request);
+    const params = ciParams(request);
     const p = new Problems();
     const scope = optionalEnum(params, 'scope', ['active', 'inactive'] as const, p);
     p.throwIfAny();
@@ -80,7 +79,7 @@ export function registerScheduleRoutes(app: FastifyInstance, deps: HttpDeps): vo
     const c = await ctx(request, false);
     allow(c.access.readPipelines);
     const s = await scheduleOf(c.project, request.params.pipeline_schedule_id);
-    const page = readPage(mergedParams(request));
+    const page = readPage(ciParams(request));
     const runs = s.lastRunId !== null ? [await store.runs.byId(s.lastRunId)].filter((r) => r !== null) : [];
     setPageHeaders(request, reply, page, runs.length, deps.baseUrl());
     return runs.map((r) => pipelineBasic(r, c.project, deps.baseUrl()));
@@ -89,7 +88,7 @@ export function registerScheduleRoutes(app: FastifyInstance, deps: HttpDeps): vo
   app.post<{ Params: Params }>('/api/v4/projects/:id/pipeline_schedules', async (request, reply) => {
     const c = await ctx(request, true);
     allow(c.access.runPipelines);
-    const params = mergedParams(request);
+    const params = ciParams(request);
     const p = new Problems();
     const description = requiredString(params, 'description', p);
     const ref = requiredString(params, 'ref', p);
@@ -108,7 +107,7 @@ export function registerScheduleRoutes(app: FastifyInstance, deps: HttpDeps): vo
     const c = await ctx(request, true);
     const s = await scheduleOf(c.project, request.params.pipeline_schedule_id);
     allow(mayChange(c, s));
-    const params = mergedParams(request);
+    const params = ciParams(request);
     const p = new Problems();
     const description = optionalString(params, 'description', p) ?? s.description;
     const ref = optionalString(params, 'ref', p) ?? s.ref;
@@ -155,7 +154,7 @@ export function registerScheduleRoutes(app: FastifyInstance, deps: HttpDeps): vo
     const c = await ctx(request, true);
     const s = await scheduleOf(c.project, request.params.pipeline_schedule_id);
     allow(mayChange(c, s));
-    const params = mergedParams(request);
+    const params = ciParams(request);
     const p = new Problems();
     const key = requiredString(params, 'key', p);
     const value = params.value === undefined ? (p.add('value is missing'), '') : String(params.value);
@@ -176,7 +175,7 @@ export function registerScheduleRoutes(app: FastifyInstance, deps: HttpDeps): vo
     allow(mayChange(c, s));
     const current = (await store.pipelineSchedules.variables(s.id)).find((v) => v.key === request.params.key);
     if (!current) notFound('404 Variable Not Found');
-    const params = mergedParams(request);
+    const params = ciParams(request);
     const p = new Problems();
     const value = params.value === undefined ? current.value : String(params.value);
     const variableType = optionalEnum(params, 'variable_type', ['env_var', 'file'] as const, p) ?? current.variableType;

@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { digestToken, isoTime, randomToken } from '../../../shared/index.js';
 import type { Store, User } from '../../store/index.js';
-import { mergedParams } from '../request-params.js';
 import type { HttpDeps } from '../deps.js';
 import { allow, notFound, projectContext } from './ci-access.js';
-import { integerPath, optionalString, Problems } from './ci-params.js';
+import { integerPath, optionalString, Problems, ciParams } from './ci-params.js';
 import { userBasic } from './entities.js';
 import { readPage, setPageHeaders } from './pagination.js';
 import { createPipelineFor } from './pipeline-create.js';
@@ -40,7 +39,7 @@ export function registerTriggerRoutes(app: FastifyInstance, deps: HttpDeps): voi
   app.get<{ Params: Params }>('/api/v4/projects/:id/triggers', async (request, reply) => {
     const { project, access } = await projectContext(request, deps);
     allow(access.manage);
-    const page = readPage(mergedParams(request));
+    const page = readPage(ciParams(request));
     const { items, total } = await store.pipelineTriggers.list(project.id, page.offset, page.perPage);
     setPageHeaders(request, reply, page, total, deps.baseUrl());
     return Promise.all(items.map((t) => entity(t, null)));
@@ -56,7 +55,7 @@ export function registerTriggerRoutes(app: FastifyInstance, deps: HttpDeps): voi
     const { project, access, user } = await projectContext(request, deps, { write: true });
     allow(access.manage);
     const p = new Problems();
-    const description = optionalString(mergedParams(request), 'description', p);
+    const description = optionalString(ciParams(request), 'description', p);
     if (!description) p.add('description is missing');
     p.throwIfAny();
     const token = randomToken(TRIGGER_TOKEN_PREFIX, 20);
@@ -70,7 +69,7 @@ export function registerTriggerRoutes(app: FastifyInstance, deps: HttpDeps): voi
     allow(access.manage);
     const t = await triggerOf(project.id, request.params.trigger_id);
     const p = new Problems();
-    const description = optionalString(mergedParams(request), 'description', p);
+    const description = optionalString(ciParams(request), 'description', p);
     p.throwIfAny();
     if (description !== undefined) await store.pipelineTriggers.update(t.id, { description, updatedAt: Date.now() });
     return entity((await store.pipelineTriggers.byId(project.id, t.id))!, null);
@@ -86,7 +85,7 @@ export function registerTriggerRoutes(app: FastifyInstance, deps: HttpDeps): voi
 
   // The trigger token authenticates; no user token needed. variables[KEY]=value (a hash).
   app.post<{ Params: Params }>('/api/v4/projects/:id/trigger/pipeline', async (request, reply) => {
-    const params = mergedParams(request);
+    const params = ciParams(request);
     const p = new Problems();
     const token = optionalString(params, 'token', p);
     if (!token) p.add('token is missing');

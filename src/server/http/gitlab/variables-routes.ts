@@ -2,10 +2,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../../shared/index.js';
 import { createCiVariables, roleAtLeast, type CiVariableFields, type CiVariableRecord } from '../../engine/index.js';
 import { requireScope } from '../caller.js';
-import { mergedParams, stringParam } from '../request-params.js';
+import { stringParam } from '../request-params.js';
 import type { HttpDeps } from '../deps.js';
 import { allow, notFound, projectContext } from './ci-access.js';
-import { optionalBoolean, optionalEnum, optionalString, Problems, requiredString } from './ci-params.js';
+import { optionalBoolean, optionalEnum, optionalString, Problems, requiredString, ciParams } from './ci-params.js';
 import { readPage, setPageHeaders } from './pagination.js';
 
 type Owner = { kind: 'project' | 'group'; id: number };
@@ -65,7 +65,7 @@ export function registerVariableRoutes(app: FastifyInstance, deps: HttpDeps): vo
   }
 
   async function one(owner: Owner, request: FastifyRequest<{ Params: Params }>): Promise<CiVariableRecord> {
-    const params = mergedParams(request);
+    const params = ciParams(request);
     const filter = params.filter && typeof params.filter === 'object' ? stringParam(params.filter as Record<string, unknown>, 'environment_scope') : undefined;
     const found = await store.ciVariables.byKey(owner, request.params.key, filter);
     if (found.length === 0) notFound('404 Variable Not Found');
@@ -76,7 +76,7 @@ export function registerVariableRoutes(app: FastifyInstance, deps: HttpDeps): vo
   for (const [prefix, ownerOf] of [['/api/v4/projects/:id', projectOwner], ['/api/v4/groups/:id', groupOwner]] as const) {
     app.get<{ Params: Params }>(`${prefix}/variables`, async (request, reply) => {
       const owner = await ownerOf(request, false);
-      const page = readPage(mergedParams(request));
+      const page = readPage(ciParams(request));
       const { items, total } = await store.ciVariables.list(owner, page.offset, page.perPage);
       setPageHeaders(request, reply, page, total, deps.baseUrl());
       return items.map(variableEntity);
@@ -84,14 +84,14 @@ export function registerVariableRoutes(app: FastifyInstance, deps: HttpDeps): vo
     app.get<{ Params: Params }>(`${prefix}/variables/:key`, async (request) => variableEntity(await one(await ownerOf(request, false), request)));
     app.post<{ Params: Params }>(`${prefix}/variables`, async (request, reply) => {
       const owner = await ownerOf(request, true);
-      const created = await variables.create(owner, fieldsFrom(mergedParams(request), null));
+      const created = await variables.create(owner, fieldsFrom(ciParams(request), null));
       reply.code(201);
       return variableEntity(created);
     });
     app.put<{ Params: Params }>(`${prefix}/variables/:key`, async (request) => {
       const owner = await ownerOf(request, true);
       const current = await one(owner, request);
-      const params = mergedParams(request);
+      const params = ciParams(request);
       const fields = fieldsFrom(params, current, request.params.key);
       return variableEntity(await variables.update(owner, current, fields));
     });
