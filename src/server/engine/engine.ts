@@ -77,17 +77,17 @@ export function createEngine(deps: EngineDeps) {
     if (!run) return 'skipped';
     const status = await runStatusOf(tx, runId);
     const now = clock.now();
-    const jobs = await tx.jobs.forRun(runId);
-    const started = jobs.map((j) => j.startedAt).filter((t): t is number => t !== null);
-    const startedAt = run.startedAt ?? (started.length ? Math.min(...started) : (status === 'running' ? now : null));
+    // Two grouped queries, whatever the run's size; only a finished run reads its jobs (duration).
+    const summary = await tx.jobs.startAndCoverage(runId);
+    const startedAt = run.startedAt ?? summary.startedAt ?? (status === 'running' ? now : null);
     const finished = COMPLETED.has(status);
-    const coverages = jobs.map((j) => j.coverage).filter((c): c is number => c !== null);
-    const coverage = coverages.length ? Math.round((coverages.reduce((a, b) => a + b, 0) / coverages.length) * 100) / 100 : null;
+    const coverage = summary.coverage === null ? null : Math.round(summary.coverage * 100) / 100;
+    const durationSeconds = finished || status === 'manual' ? busySeconds(await tx.jobs.forRun(runId)) : null;
     const patch = {
       status, updatedAt: now, coverage,
       startedAt,
       finishedAt: finished ? (run.finishedAt ?? now) : null,
-      durationSeconds: finished || status === 'manual' ? busySeconds(jobs) : null,
+      durationSeconds,
       queuedDurationSeconds: startedAt !== null ? Math.max(0, Math.round((startedAt - run.createdAt) / 1000)) : null,
     };
     if (run.status !== status || run.coverage !== coverage || run.startedAt !== startedAt || (finished && run.finishedAt === null)) {
@@ -248,15 +248,13 @@ export function createEngine(deps: EngineDeps) {
 
   async function dependenciesOf(job: Job): Promise<Array<{ job: Job; archive: Artifact | null }>> {
     const spec = job.spec as unknown as PlanJob;
-    const all = await store.jobs.forRun(job.runId);
     let chosen: Job[];
     if (spec.dependencies !== null && spec.dependencies !== undefined) {
-      chosen = all.filter((j) => spec.dependencies!.includes(j.name));
+      chosen = await store.jobs.currentBuilds(job.runId, { names: spec.dependencies });
     } else if (spec.needs !== null && spec.needs !== undefined) {
-      const names = new Set(spec.needs.filter((n) => n.artifacts).map((n) => n.job));
-      chosen = all.filter((j) => names.has(j.name));
+      chosen = await store.jobs.currentBuilds(job.runId, { names: spec.needs.filter((n) => n.artifacts).map((n) => n.job) });
     } else {
-      chosen = all.filter((j) => j.stageIdx < job.stageIdx && j.kind === 'build');
+      chosen = await store.jobs.currentBuilds(job.runId, { beforeStage: job.stageIdx });
     }
     const artifacts = await store.artifacts.forJobs(chosen.map((j) => j.id));
     return chosen.map((j) => ({ job: j, archive: artifacts.find((a) => a.jobId === j.id && a.fileType === 'archive') ?? null }));

@@ -112,6 +112,15 @@ export function createJobsRepository(db: Kysely<Tables>, dialect: DialectName) {
       const count = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       return { items: rows.map(toJob), total: Number(count.n) };
     },
+    /** Current build jobs of a run by name, or all those in stages before `beforeStage`. */
+    async currentBuilds(runId: number, filter: { names: string[] } | { beforeStage: number }): Promise<Job[]> {
+      let q = db.selectFrom('jobs').selectAll().where('run_id', '=', runId).where('retried', '=', 0).where('kind', '=', 'build');
+      if ('names' in filter) {
+        if (filter.names.length === 0) return [];
+        q = q.where('name', 'in', filter.names);
+      } else q = q.where('stage_idx', '<', filter.beforeStage);
+      return (await q.orderBy('stage_idx').orderBy('position').execute()).map(toJob);
+    },
     /** Latest (non-retried) job of each name in a run with the given name. */
     async latestByName(runId: number, name: string): Promise<Job | null> {
       const row = await db.selectFrom('jobs').selectAll().where('run_id', '=', runId).where('name', '=', name).where('retried', '=', 0).executeTakeFirst();
@@ -129,6 +138,16 @@ export function createJobsRepository(db: Kysely<Tables>, dialect: DialectName) {
       if (beforeStage !== undefined) q = q.where('stage_idx', '<', beforeStage);
       const rows = await q.groupBy(['status', 'allow_failure']).execute();
       return rows.map((r) => ({ status: r.status, allowFailure: r.allow_failure === 1, n: Number(r.n) }));
+    },
+    /** Earliest start among a run's current jobs, and their average coverage (GitLab's run coverage). */
+    async startAndCoverage(runId: number): Promise<{ startedAt: number | null; coverage: number | null }> {
+      const row = await db.selectFrom('jobs')
+        .select((eb) => [eb.fn.min<number>('started_at').as('started'), eb.fn.avg<number>('coverage').as('coverage')])
+        .where('run_id', '=', runId).where('retried', '=', 0).executeTakeFirst();
+      return {
+        startedAt: row?.started === null || row?.started === undefined ? null : Number(row.started),
+        coverage: row?.coverage === null || row?.coverage === undefined ? null : Number(row.coverage),
+      };
     },
     /** The lowest stage that still has created stage-ordered (non-needs) jobs. */
     async lowestCreatedStage(runId: number): Promise<number | null> {
