@@ -28,7 +28,7 @@ let counter = 0;
 /** A live server with the embedded runner and the GitLab API's background loops. */
 export async function startApiServer(): Promise<ApiServer> {
   const s = await startTestServer({ runnerConcurrency: 2 });
-  const background = startGitlabApiBackground({ store: s.store, engine: s.engine, notifier: s.notifier, logger: silentLogger(), baseUrl: () => s.url, hookIntervalMs: 100, scheduleIntervalMs: 200 });
+  const background = startGitlabApiBackground({ store: s.store, engine: s.engine, notifier: s.notifier, logger: silentLogger(), baseUrl: () => s.url, hookIntervalMs: 100, scheduleIntervalMs: 200, webhooks: { retryBaseMs: 100 } });
   const stop = s.stop.bind(s);
   const api: ApiServer = {
     ...s,

@@ -10,6 +10,8 @@ import { registerHookRoutes } from './hooks-routes.js';
 import { registerLiveEventRoutes } from './live-events-routes.js';
 import { registerRunnerListRoutes } from './runners-routes.js';
 import { registerOpenApiRoute, type RouteRecord } from './openapi-routes.js';
+import { multipartFields } from './multipart-fields.js';
+import { parseRailsParams } from '../rails-params.js';
 
 /**
  * GitLab's CI API over the engine: pipelines, jobs, artifacts, variables, triggers, schedules,
@@ -17,21 +19,25 @@ import { registerOpenApiRoute, type RouteRecord } from './openapi-routes.js';
  * (built from the routes registered here, collected with Fastify's onRoute hook).
  */
 export function registerGitlabCiRoutes(app: FastifyInstance, deps: HttpDeps): void {
-  const routes: RouteRecord[] = [];
-  let collecting = true;
-  app.addHook('onRoute', (route) => {
-    if (!collecting) return;
-    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+  // One encapsulated scope: its onRoute hook sees exactly these routes, and its multipart
+  // parser (text fields only) does not clash with the runner API's file uploads.
+  void app.register(async (scope) => {
+    const routes: RouteRecord[] = [];
+    scope.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+    });
+    scope.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: 1024 * 1024 }, (request, body, done) => {
+      done(null, parseRailsParams(multipartFields(body as Buffer, String(request.headers['content-type'] ?? ''))));
+    });
+    registerPipelineRoutes(scope, deps);
+    registerJobRoutes(scope, deps);
+    registerArtifactRoutes(scope, deps);
+    registerVariableRoutes(scope, deps);
+    registerTriggerRoutes(scope, deps);
+    registerScheduleRoutes(scope, deps);
+    registerHookRoutes(scope, deps);
+    registerLiveEventRoutes(scope, deps);
+    registerRunnerListRoutes(scope, deps);
+    registerOpenApiRoute(scope, deps, routes);
   });
-  registerPipelineRoutes(app, deps);
-  registerJobRoutes(app, deps);
-  registerArtifactRoutes(app, deps);
-  registerVariableRoutes(app, deps);
-  registerTriggerRoutes(app, deps);
-  registerScheduleRoutes(app, deps);
-  registerHookRoutes(app, deps);
-  registerLiveEventRoutes(app, deps);
-  registerRunnerListRoutes(app, deps);
-  registerOpenApiRoute(app, deps, routes);
-  collecting = false;
 }
