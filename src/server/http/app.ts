@@ -53,6 +53,12 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
     }
   });
 
+  // GitLab sends exactly `application/json`; python-gitlab compares the whole header.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (reply.getHeader('content-type') === 'application/json; charset=utf-8' && apiOf(request.url) === 'gitlab') reply.header('content-type', 'application/json');
+    return payload;
+  });
+
   // Tokens may arrive in the body (private_token), so the caller is resolved after parsing.
   app.addHook('preHandler', async (request) => {
     request.caller = apiOf(request.url) === 'other' ? ANONYMOUS : await resolveCaller(deps.accounts, presentedToken(request));

@@ -29,6 +29,16 @@ export function registerGitlabCiRoutes(app: FastifyInstance, deps: HttpDeps): vo
     scope.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: 1024 * 1024 }, (request, body, done) => {
       done(null, parseRailsParams(multipartFields(body as Buffer, String(request.headers['content-type'] ?? ''))));
     });
+    // python-gitlab sends `Content-Type: application/json` with an empty DELETE body.
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+      const text = (body as string).trim();
+      if (text === '') { done(null, {}); return; }
+      try {
+        done(null, JSON.parse(text));
+      } catch {
+        done(Object.assign(new Error('Body is not valid JSON'), { statusCode: 400 }), undefined);
+      }
+    });
     registerPipelineRoutes(scope, deps);
     registerJobRoutes(scope, deps);
     registerArtifactRoutes(scope, deps);
