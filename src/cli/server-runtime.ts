@@ -132,7 +132,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       connection: createEmbeddedConnection(runnerService, embedded, session),
       executorFor: () => chosen === 'sandbox' ? createSandboxExecutor({ hiddenPaths: [config.dataDir], network: config.runner.network }) : createShellExecutor(),
       cache, buildsRoot: buildsDir, concurrency: config.runner.concurrency, logger: logger.child({ runner: 'embedded' }),
-      pollWaitMs: 30_000, keepAliveMs: 5_000,
+      // A 1 s keep-alive is how soon a canceled job stops; it is one indexed read and update.
+      pollWaitMs: 30_000, keepAliveMs: 1_000,
     });
     runner.start();
   }

@@ -5,7 +5,7 @@ import { startTestServer, type TestServer } from '../support/server.js';
 import { git, gitEnv, makeWorkingRepo } from '../support/git.js';
 import type { Project, Run } from '../../src/server/store/index.js';
 
-const TERMINAL = new Set(['success', 'failed', 'canceled', 'skipped']);
+import { TERMINAL } from '../support/wait.js';
 
 async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -168,6 +168,58 @@ describe('pipelines really run (embedded runner, real git, real processes)', () 
     const [report] = await s.store.artifacts.reportsFor([t.id], 'junit');
     const cases = (report!.data as { testCases: Array<{ name: string; status: string }> }).testCases;
     assert.deepEqual(cases.map((c) => `${c.name}:${c.status}`), ['ok:success', 'bad:failed']);
+  });
+
+  it('passes a dotenv report on as variables of later jobs', async () => {
+    const { project } = await projectWith({
+      '.gitlab-ci.yml': 'make:\n  stage: build\n  script: [echo "VERSION=1.2.3" > build.env]\n  artifacts:\n    reports:\n      dotenv: build.env\nuse:\n  stage: test\n  script: [\'echo "got $VERSION"\']\n',
+    });
+    const r = await finished((await run(project)).id);
+    assert.equal(r.status, 'success');
+    assert.match(await log((await jobs(r.id)).use!.id), /got 1\.2\.3/);
+  });
+
+  it('runs one job at a time per resource_group', async () => {
+    const ci = 'a:\n  resource_group: prod\n  script: [sleep 0.5]\nb:\n  resource_group: prod\n  script: [sleep 0.5]\n';
+    const { project } = await projectWith({ '.gitlab-ci.yml': ci });
+    const created = await run(project);
+    const seen = new Set<string>();
+    const r = await waitFor('run with a resource group', async () => {
+      const list = await s.store.jobs.forRun(created.id);
+      if (list.filter((j) => j.status === 'running').length > 1) throw new Error('two jobs of one resource group ran at once');
+      for (const j of list) seen.add(j.status);
+      const run2 = await s.store.runs.byId(created.id);
+      return run2 && TERMINAL.has(run2.status) ? run2 : null;
+    });
+    assert.equal(r.status, 'success');
+    assert.ok(seen.has('waiting_for_resource'), 'the second job waited for the resource');
+  });
+
+  it('starts a delayed job after its start_in', async () => {
+    const { project } = await projectWith({ '.gitlab-ci.yml': 'later:\n  when: delayed\n  start_in: 1 second\n  script: [echo late]\n' });
+    const created = await run(project);
+    const scheduled = await waitFor('scheduled', async () => (await jobs(created.id)).later?.status === 'scheduled');
+    assert.ok(scheduled);
+    const r = await finished(created.id);
+    assert.equal(r.status, 'success');
+    const later = (await jobs(created.id)).later!;
+    assert.ok(later.startedAt! - created.createdAt >= 900, 'not before start_in');
+  });
+
+  it('runs a child pipeline from trigger:include and mirrors its status with strategy: depend', async () => {
+    const { project } = await projectWith({
+      '.gitlab-ci.yml': 'child:\n  trigger:\n    include: ci/child.yml\n    strategy: depend\nafter:\n  stage: deploy\n  script: [echo after]\n',
+      'ci/child.yml': 'inner:\n  script: [exit 4]\n',
+    });
+    const r = await finished((await run(project)).id);
+    assert.equal(r.status, 'failed');
+    const bridge = (await jobs(r.id)).child!;
+    assert.equal(bridge.kind, 'bridge');
+    assert.equal(bridge.status, 'failed');
+    const [child] = await s.store.runs.childrenOf(r.id);
+    assert.equal(child!.source, 'parent_pipeline');
+    assert.equal(child!.status, 'failed');
+    assert.equal((await jobs(r.id)).after!.status, 'skipped');
   });
 
   it('keeps the data directory out of a sandboxed job\'s sight', async (t) => {
