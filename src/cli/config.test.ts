@@ -14,6 +14,8 @@ test('flags beat environment, which beats the file', () => {
   assert.equal(c.logLevel, 'debug');
   assert.equal(c.runner.concurrency, 3);
   assert.equal(c.dataDir, join(dir, '.runnel'));
+  assert.equal(c.runner.logLimitBytes, 4 * 1024 * 1024);
+  assert.equal(loadConfig({ flags: { 'log-limit': '2048' }, env: {}, cwd: dir }).runner.logLimitBytes, 2048);
 });
 
 test('lists every problem at once with its source and key', () => {

@@ -23,6 +23,8 @@ export interface Config {
     executor: 'auto' | 'shell' | 'sandbox' | 'docker';
     /** Whether sandboxed jobs may use the network. */
     network: boolean;
+    /** A job's log is cut at this many bytes, with a truncation line (gitlab-runner's output_limit). */
+    logLimitBytes: number;
   };
   /** How long a claimed job stays leased without word from its runner before it is failed. */
   jobLeaseSeconds: number;
@@ -61,6 +63,7 @@ const SETTINGS = {
   concurrency: { flag: 'concurrency', env: 'RUNNEL_RUNNER_CONCURRENCY', file: 'runner.concurrency' },
   executor: { flag: 'executor', env: 'RUNNEL_RUNNER_EXECUTOR', file: 'runner.executor' },
   network: { flag: 'network', env: 'RUNNEL_RUNNER_NETWORK', file: 'runner.network' },
+  logLimit: { flag: 'log-limit', env: 'RUNNEL_RUNNER_LOG_LIMIT_BYTES', file: 'runner.log_limit_bytes' },
   jobLease: { flag: 'job-lease', env: 'RUNNEL_JOB_LEASE_SECONDS', file: 'job_lease_seconds' },
 } as const;
 
@@ -84,7 +87,7 @@ export function loadConfig(input: ConfigInput): Config {
     if (runner !== undefined && (typeof runner !== 'object' || runner === null || Array.isArray(runner))) {
       problems.push({ source: path, key: 'runner', reason: 'must be a mapping' });
     } else if (runner) {
-      for (const key of Object.keys(runner)) if (!['concurrency', 'executor', 'network'].includes(key)) problems.push({ source: path, key: `runner.${key}`, reason: 'unknown setting' });
+      for (const key of Object.keys(runner)) if (!['concurrency', 'executor', 'network', 'log_limit_bytes'].includes(key)) problems.push({ source: path, key: `runner.${key}`, reason: 'unknown setting' });
     }
   }
 
@@ -151,6 +154,7 @@ export function loadConfig(input: ConfigInput): Config {
       concurrency: int('concurrency', cpus().length, 0, 256),
       executor: oneOf('executor', EXECUTORS, 'auto'),
       network: bool('network', true),
+      logLimitBytes: int('logLimit', 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     },
     jobLeaseSeconds: int('jobLease', 60, 5, 86_400),
     initialRootToken: input.env.RUNNEL_INITIAL_ROOT_TOKEN || undefined,

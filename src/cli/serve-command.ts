@@ -46,6 +46,7 @@ export const serveCommand: Command = {
     executor: { type: 'string' },
     'no-network': { type: 'boolean' },
     'job-lease': { type: 'string' },
+    'log-limit': { type: 'string' },
   },
   optionHelp: [
     ['-p, --port N', 'port to listen on; 0 picks a free one (also RUNNEL_PORT; default 8080)'],
@@ -56,6 +57,7 @@ export const serveCommand: Command = {
     ['--concurrency N', 'jobs the embedded runner runs at once; 0 disables it (default: CPU count)'],
     ['--executor E', 'auto|shell|sandbox|docker for the embedded runner (default auto: sandbox when bwrap works)'],
     ['--no-network', 'cut the network for sandboxed jobs'],
+    ['--log-limit BYTES', 'cut a job\'s log at this size with a truncation line (default 4194304)'],
     ['--job-lease SECONDS', 'a running job whose runner is silent this long fails with runner_system_failure (default 60)'],
   ],
   async run({ values }, io) {

@@ -131,7 +131,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     runner = createRunner({
       connection: createEmbeddedConnection(runnerService, embedded, session),
       executorFor: () => chosen === 'sandbox' ? createSandboxExecutor({ hiddenPaths: [config.dataDir], network: config.runner.network }) : createShellExecutor(),
-      cache, buildsRoot: buildsDir, concurrency: config.runner.concurrency, logger: logger.child({ runner: 'embedded' }),
+      cache, buildsRoot: buildsDir, concurrency: config.runner.concurrency, logLimitBytes: config.runner.logLimitBytes, logger: logger.child({ runner: 'embedded' }),
       // A 1 s keep-alive is how soon a canceled job stops; it is one indexed read and update.
       pollWaitMs: 30_000, keepAliveMs: 1_000,
     });
