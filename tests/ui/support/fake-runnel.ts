@@ -1,11 +1,17 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { isUiPath } from '../../../src/server/http/web-assets.js';
+import { ensureWebBuilt } from './web-dist.js';
 
 /**
  * A scripted stand-in for Runnel's public API, shaped per shared/spec (GitLab v4 + the UI's
  * extensions + Buddy), so the UI's run/job/definition pages can be driven through exact states —
  * a job turning green, a log growing, a validation error — independent of engine timing. The
  * flows against the real server live in real-server.test.ts; this checks the UI's side of the contract.
+ * It also serves web/dist for UI paths (by the server's own `isUiPath` rule), so the browser talks
+ * to one origin as it does with `runnel serve`.
  */
 
 export interface FakeJob {
@@ -115,10 +121,26 @@ export class FakeRunnel {
     throw new Error('orphan job');
   }
 
+  private dist = ensureWebBuilt();
+
+  /** web/dist as `runnel serve` answers it: /assets/* files, index.html for every UI path. */
+  private serveUi(path: string, res: ServerResponse): void {
+    if (path.startsWith('/assets/')) {
+      const file = normalize(join(this.dist, path));
+      if (!file.startsWith(this.dist + sep) || !existsSync(file) || !statSync(file).isFile()) { res.writeHead(404).end('Not Found'); return; }
+      res.writeHead(200, { 'content-type': extname(file) === '.css' ? 'text/css' : extname(file) === '.js' ? 'text/javascript' : 'application/octet-stream' });
+      createReadStream(file).pipe(res);
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
+    createReadStream(join(this.dist, 'index.html')).pipe(res);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname;
     const method = req.method ?? 'GET';
+    if ((method === 'GET' || method === 'HEAD') && isUiPath(path)) return this.serveUi(path, res);
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown> : {};
