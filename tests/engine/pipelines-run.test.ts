@@ -104,6 +104,22 @@ describe('pipelines really run (embedded runner, real git, real processes)', () 
     assert.deepEqual(all.map((j) => j.attempt).sort(), [1, 2, 3]);
   });
 
+  it('retries a failed run: failed jobs (with needs too) run again and skipped ones follow', async () => {
+    const { project } = await projectWith({
+      '.gitlab-ci.yml': 'a:\n  stage: build\n  script: [echo a]\nb:\n  stage: test\n  needs: [a]\n  cache:\n    key: retry-$CI_PIPELINE_ID\n    paths: [marker/]\n    when: always\n  script: [\'test -f marker/seen || { mkdir -p marker; touch marker/seen; exit 1; }\']\nc:\n  stage: deploy\n  script: [echo c]\n',
+    });
+    const first = await finished((await run(project)).id);
+    assert.equal(first.status, 'failed');
+    assert.equal((await jobs(first.id)).c!.status, 'skipped');
+    await s.engine.retryRun(first.id, null);
+    const again = await finished(first.id);
+    assert.equal(again.status, 'success');
+    const j = await jobs(first.id);
+    assert.equal(j.b!.status, 'success');
+    assert.equal(j.b!.attempt, 2);
+    assert.equal(j.c!.status, 'success');
+  });
+
   it('plays a manual job and runs what waited for it', async () => {
     const { project } = await projectWith({ '.gitlab-ci.yml': 'build:\n  stage: build\n  script: [echo b]\ngate:\n  stage: test\n  when: manual\n  allow_failure: false\n  script: [echo played]\nafter:\n  stage: deploy\n  script: [echo after]\n' });
     const created = await run(project);

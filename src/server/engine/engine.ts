@@ -425,6 +425,8 @@ export function createEngine(deps: EngineDeps) {
       for (const job of retryable) {
         await cloneForRetry(tx, job, user?.id ?? null, 'created');
         names.push(job.name);
+        // A retried job with needs is decided when one of its needs is (re)considered.
+        for (const need of await tx.jobs.needsOf(job.id)) names.push(need.name);
       }
       // Jobs skipped because of those failures go back to created so they can run this time.
       for (const job of jobs.filter((j) => j.status === 'skipped')) {
