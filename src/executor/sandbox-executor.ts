@@ -4,7 +4,7 @@ import { isAbsolute } from 'node:path';
 import { AppError } from '../shared/index.js';
 import type { Executor, ExecutorJob, ScriptOutcome, ScriptRun } from './executor.js';
 import { findBinary } from './find-binary.js';
-import { exitCodeOf, runProcessTree } from './process-tree.js';
+import { runScriptProcess } from './script-process.js';
 import { ALWAYS_HIDDEN_PATHS, buildSandboxArgs } from './sandbox-args.js';
 
 export interface SandboxExecutorOptions {
@@ -96,22 +96,7 @@ export function createSandboxExecutor(options: SandboxExecutorOptions = {}): Exe
         asRoot: process.getuid?.() === 0,
         command: [bash, '--noprofile', '--norc', run.scriptPath],
       });
-      const outcome = await runProcessTree({
-        command: bwrap,
-        args,
-        cwd: run.cwd,
-        env: run.env,
-        onOutput: run.onOutput,
-        timeoutMs: run.timeoutMs,
-        signal: run.signal,
-        killGraceMs: run.killGraceMs,
-      });
-      if (outcome.startError !== undefined) throw new AppError('internal', `start bwrap: ${outcome.startError}`);
-      return {
-        exitCode: outcome.timedOut || outcome.canceled ? null : exitCodeOf(outcome),
-        timedOut: outcome.timedOut,
-        canceled: outcome.canceled,
-      };
+      return runScriptProcess(bwrap, args, run);
     },
     async cleanup() {
       cleaned = true;

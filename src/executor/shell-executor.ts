@@ -1,7 +1,7 @@
 import { AppError } from '../shared/index.js';
 import type { Executor, ExecutorJob, ScriptOutcome, ScriptRun } from './executor.js';
 import { findBinary } from './find-binary.js';
-import { exitCodeOf, runProcessTree } from './process-tree.js';
+import { runScriptProcess } from './script-process.js';
 
 export interface ShellExecutorOptions {
   /** The bash binary; default `bash` found on the runner's PATH. */
@@ -25,22 +25,7 @@ export function createShellExecutor(options: ShellExecutorOptions = {}): Executo
     },
     async runScript(run: ScriptRun): Promise<ScriptOutcome> {
       if (!prepared || cleaned) throw new AppError('state_conflict', 'run script: executor not prepared or already cleaned up');
-      const outcome = await runProcessTree({
-        command: bash,
-        args: ['--noprofile', '--norc', run.scriptPath],
-        cwd: run.cwd,
-        env: run.env,
-        onOutput: run.onOutput,
-        timeoutMs: run.timeoutMs,
-        signal: run.signal,
-        killGraceMs: run.killGraceMs,
-      });
-      if (outcome.startError !== undefined) throw new AppError('internal', `start bash: ${outcome.startError}`);
-      return {
-        exitCode: outcome.timedOut || outcome.canceled ? null : exitCodeOf(outcome),
-        timedOut: outcome.timedOut,
-        canceled: outcome.canceled,
-      };
+      return runScriptProcess(bash, ['--noprofile', '--norc', run.scriptPath], run);
     },
     async cleanup() {
       cleaned = true;

@@ -5,17 +5,8 @@ import { startTestServer, type TestServer } from '../support/server.js';
 import { git, gitEnv, makeWorkingRepo } from '../support/git.js';
 import type { Project, Run } from '../../src/server/store/index.js';
 
-import { TERMINAL } from '../support/wait.js';
+import { TERMINAL, waitFor } from '../support/wait.js';
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('pipelines really run (embedded runner, real git, real processes)', () => {
   let s: TestServer;
