@@ -188,9 +188,6 @@ describe('web UI on a real server with its embedded runner', () => {
     await page.getByText('cart adds items').waitFor();
     await page.getByText('expected 2 items, got 1').first().waitFor();
     await screenshot(page, 'run-tests');
-    await page.goto(server.url + '/' + shop.path);
-    await page.getByRole('link', { name: `#${run.id}` }).waitFor();
-    await screenshot(page, 'project-runs');
     await page.goto(server.url + '/');
     await page.getByRole('link', { name: /shop/ }).waitFor();
     await screenshot(page, 'projects');
@@ -245,7 +242,7 @@ describe('web UI on a real server with its embedded runner', () => {
     await page.goto(`${server.url}/${cached.path}/-/definitions`);
     await page.getByRole('link', { name: 'GitLab CI' }).click();
     await page.getByRole('heading', { name: 'Executions' }).waitFor();
-    await page.locator('tbody tr').nth(1).waitFor();
+    await page.locator(`tbody a[href="/${cached.path}/-/pipelines/${second.id}"]`).waitFor(); // an execution links to its run
     await page.getByRole('button', { name: 'Clear cache' }).click();
     await page.getByText('Cache cleared.').waitFor();
     await page.evaluate('window.scrollTo(0, 0)');
@@ -253,5 +250,22 @@ describe('web UI on a real server with its embedded runner', () => {
 
     const third = await json<ApiRun>(`/api/v4/projects/${cached.id}/pipeline`, { method: 'POST', json: { ref: 'main' } });
     assert.equal(await cacheLine(third.id), 'CACHE-MISS', 'the cache generation changed: the next run is cold');
+
+    // "Run pipeline" from the runs page, with a variable; the page moves to the new run.
+    await page.goto(`${server.url}/${cached.path}`);
+    await page.getByRole('link', { name: `#${third.id}` }).waitFor();
+    await page.getByRole('button', { name: '+ Add variable' }).click();
+    await page.getByLabel('Key of variable 1').fill('DEPLOY_ENV');
+    await page.getByLabel('Value of variable 1').fill('staging');
+    await page.getByRole('button', { name: 'Run pipeline' }).click();
+    await page.waitForURL(new RegExp(`/${cached.path}/-/pipelines/(\\d+)$`));
+    const fourth = Number(/(\d+)$/.exec(page.url())![1]);
+    assert.ok(fourth > third.id);
+    const variables = await json<Array<{ key: string; value: string }>>(`/api/v4/projects/${cached.id}/pipelines/${fourth}/variables`);
+    assert.deepEqual(variables.map((v) => `${v.key}=${v.value}`), ['DEPLOY_ENV=staging']);
+    await page.locator('.run-title [data-status="success"]').waitFor();
+    await page.getByRole('link', { name: 'Runs', exact: true }).click();
+    await page.getByRole('link', { name: `#${fourth}` }).waitFor();
+    await screenshot(page, 'project-runs');
   });
 });

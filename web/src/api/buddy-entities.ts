@@ -19,6 +19,8 @@ export interface BuddyPipeline {
 export interface BuddyExecution {
   url?: string;
   html_url?: string;
+  /** Runnel extension: the GitLab run this execution is (its run page is the UI's execution view). */
+  gitlab_pipeline_id?: number;
   id: number;
   status: string;
   start_date: string | null;

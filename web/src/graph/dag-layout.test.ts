@@ -76,3 +76,21 @@ test('the structure key ignores status changes but not needs changes', () => {
   assert.notEqual(a, c);
   assert.deepEqual(stageOrder([]), []);
 });
+
+test('an edge skipping a column runs along the gutter between rows, never under a node in between', () => {
+  const layout = layoutGraph([
+    { id: 1, name: 'build', stage: 'build' }, { id: 2, name: 'lint', stage: 'build' },
+    { id: 3, name: 'unit', stage: 'test', needs: ['build'] }, { id: 4, name: 'docs', stage: 'test' },
+    { id: 5, name: 'deploy', stage: 'deploy', needs: ['unit', 'lint'] },
+  ]);
+  const edge = layout.edges.find((e) => e.from === 2 && e.to === 5)!;
+  const line = edge.path.match(/L([\d.]+) ([\d.]+)/)!;
+  const gutterY = Number(line[2]);
+  const middle = layout.columns[1]!;
+  for (const id of middle.jobIds) {
+    const node = layout.nodes.get(id)!;
+    assert.ok(gutterY < node.y || gutterY > node.y + DEFAULT_SIZES.nodeHeight, `gutter ${gutterY} clear of node ${id}`);
+  }
+  assert.ok(Number(line[1]) >= middle.x + DEFAULT_SIZES.nodeWidth, 'the horizontal run spans the middle column');
+  assert.match(edge.path, / ([\d.]+) ([\d.]+)$/);
+});

@@ -107,12 +107,23 @@ export function layoutGraph(jobs: readonly GraphJob[], sizes: LayoutSizes = DEFA
 }
 
 /**
- * A cubic Bézier from the right edge of `from` to the left edge of `to`. A need on a job in the
- * same or a later column (allowed within a stage) loops out to the left of both instead.
+ * A cubic Bézier from the right edge of `from` to the left edge of `to`. An edge that skips
+ * columns would pass under the nodes between (and read as an edge to them), so it leaves through
+ * the gap after `from`, runs along the gutter between two rows (never crossed by a node, as rows
+ * line up across columns) and comes down in the gap before `to`. A need on a job in the same or a
+ * later column (allowed within a stage) loops out to the left of both instead.
  */
 export function edgePath(from: GraphNode, to: GraphNode, sizes: LayoutSizes): string {
   const y1 = from.y + sizes.nodeHeight / 2;
   const y2 = to.y + sizes.nodeHeight / 2;
+  if (to.column > from.column + 1) {
+    const x1 = from.x + sizes.nodeWidth;
+    const x2 = to.x;
+    const h = sizes.columnGap / 4;
+    const top = Math.min(from.y, to.y);
+    const gutter = top + sizes.nodeHeight + sizes.rowGap / 2;
+    return `M${x1} ${y1}C${x1 + h} ${y1} ${x1 + h} ${gutter} ${x1 + 2 * h} ${gutter}L${x2 - 2 * h} ${gutter}C${x2 - h} ${gutter} ${x2 - h} ${y2} ${x2} ${y2}`;
+  }
   if (to.column > from.column) {
     const x1 = from.x + sizes.nodeWidth;
     const x2 = to.x;

@@ -12,7 +12,7 @@ import { StatusBadge } from '../components/status-icon.tsx';
 import { SettingsForm } from '../definitions/settings-form.tsx';
 import { formatDuration, formatRelative, liveDuration } from '../format/duration.ts';
 import { useNow, usePolled } from '../live/use-polled.ts';
-import { localPath } from '../router/routes.ts';
+import { localPath, paths } from '../router/routes.ts';
 import { ProjectHeader } from './project-header.tsx';
 import { useTitle } from './use-title.ts';
 
@@ -30,7 +30,9 @@ function Executions({ project, definitionId }: { project: string; definitionId: 
         <thead><tr><th scope="col">Status</th><th scope="col">Execution</th><th scope="col">Ref</th><th scope="col">Revision</th><th scope="col">Trigger</th><th scope="col">By</th><th scope="col">Duration</th><th scope="col">Started</th></tr></thead>
         <tbody>
           {data.executions.map((x) => {
-            const href = localPath(x.html_url, location.origin);
+            // Runnel's Buddy html_url for an execution (…/pipeline/<id>/execution/<id>) is no UI page;
+            // the GitLab run it maps to is.
+            const href = x.gitlab_pipeline_id ? paths.run(project, x.gitlab_pipeline_id) : localPath(x.html_url, location.origin);
             return (
               <tr key={x.id}>
                 <td><StatusBadge status={x.status} /></td>
