@@ -14,7 +14,7 @@ describe('OpenAPI document of the GitLab CI routes', () => {
     app.addHook('onRoute', (route) => {
       for (const m of [route.method].flat()) if (m !== 'HEAD') registered.add(`${m} ${openApiPath(route.url)}`);
     });
-    const deps = { version: '1.2.3', baseUrl: () => 'http://runnel.test', logger: silentLogger() } as unknown as HttpDeps;
+    const deps = { version: '1.2.3', baseUrl: () => 'http://runnel.test', logger: silentLogger(), notifier: { subscribe: () => () => undefined } } as unknown as HttpDeps;
     registerGitlabCiRoutes(app, deps);
     const response = await app.inject({ method: 'GET', url: '/api/v4/openapi.json' });
     assert.equal(response.statusCode, 200);

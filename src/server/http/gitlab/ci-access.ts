@@ -2,9 +2,29 @@ import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../../shared/index.js';
 import type { ProjectAccess } from '../../engine/index.js';
 import type { Job, Project, User } from '../../store/index.js';
-import { actorOf, requireScope } from '../caller.js';
+import { requireScope } from '../caller.js';
 import type { HttpDeps } from '../deps.js';
 import { HttpReply } from '../http-reply.js';
+import { createTtlCache } from './ttl-cache.js';
+
+/**
+ * Project resolution (project row + the caller's access) cached for one second per app and
+ * caller: the hot read of every CI request. A membership or visibility change therefore takes
+ * up to a second to apply to the CI routes (docs/api-compatibility.md).
+ */
+const PROJECT_CACHE_MS = 1_000;
+const projectCaches = new WeakMap<HttpDeps, ReturnType<typeof createTtlCache<{ project: Project; access: ProjectAccess }>>>();
+
+async function findProject(deps: HttpDeps, id: string, user: User | null): Promise<{ project: Project; access: ProjectAccess }> {
+  let cache = projectCaches.get(deps);
+  if (!cache) { cache = createTtlCache(PROJECT_CACHE_MS, 5_000); projectCaches.set(deps, cache); }
+  const key = `${user?.id ?? 0}\u0000${user?.admin ? 1 : 0}${user?.state ?? ''}\u0000${id}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const found = await deps.projects.find(id, user ? { user } : { user: null });
+  cache.set(key, found);
+  return found;
+}
 
 /** The project a CI route acts on and who acts: the user, and the job when a job token was used. */
 export interface ProjectContext {
@@ -55,7 +75,7 @@ export async function projectContext(request: FastifyRequest, deps: HttpDeps, op
   }
   if (options.write) requireScope(caller, ['api']);
   else if (caller.user) requireScope(caller, ['api', 'read_api']);
-  const { project, access } = await deps.projects.find(id, actorOf(caller));
+  const { project, access } = await findProject(deps, id, caller.user);
   return { project, access, user: caller.user, job: null };
 }
 

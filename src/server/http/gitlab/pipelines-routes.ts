@@ -6,6 +6,7 @@ import type { HttpDeps } from '../deps.js';
 import { allow, badRequest, projectContext } from './ci-access.js';
 import { optionalBoolean, optionalDate, optionalEnum, optionalString, Problems, requiredString, ciParams } from './ci-params.js';
 import { readPage, setPageHeaders } from './pagination.js';
+import { createTtlCache } from './ttl-cache.js';
 import { pipelineListItem } from './pipeline-entities.js';
 import { presentPipeline, runInProject } from './pipeline-presenter.js';
 import { createPipelineFor } from './pipeline-create.js';
@@ -26,6 +27,12 @@ type Params = { id: string; pipeline_id: string };
 /** GitLab's pipelines API (lib/api/ci/pipelines.rb; spec §6) over the engine and the store. */
 export function registerPipelineRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const { store, engine } = deps;
+  // X-Total for big lists costs a 10,001-row index scan; it is kept per filter until a run of the
+  // project changes (engine events) or 5 s pass (other servers' changes), whichever is first.
+  const listVersions = new Map<number, number>();
+  const unsubscribe = deps.notifier.subscribe((event) => { if (event.type === 'run') listVersions.set(event.projectId, (listVersions.get(event.projectId) ?? 0) + 1); });
+  app.addHook('onClose', async () => { unsubscribe(); });
+  const totals = createTtlCache<number>(5_000, 2_000);
 
   app.get<{ Params: Params }>('/api/v4/projects/:id/pipelines', async (request, reply) => {
     const { project, access } = await projectContext(request, deps, { jobToken: true });
@@ -60,10 +67,10 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: HttpDeps): vo
     if (username !== undefined) filter.userId = (await store.users.byUsername(username))?.id ?? null;
     // GitLab stops counting at 10,000 rows (no X-Total then); enough rows to know the next page.
     const cap = Math.max(10_001, page.offset + page.perPage + 1);
-    const [rows, total] = await Promise.all([
-      store.pipelineListing.list(filter, { by: orderBy, sort }, page.offset, page.perPage),
-      store.pipelineListing.countUpTo(filter, cap),
-    ]);
+    const totalKey = `${project.id}:${listVersions.get(project.id) ?? 0}:${cap}:${JSON.stringify(filter)}`;
+    const rows = await store.pipelineListing.list(filter, { by: orderBy, sort }, page.offset, page.perPage);
+    let total = totals.get(totalKey);
+    if (total === undefined) { total = await store.pipelineListing.countUpTo(filter, cap); totals.set(totalKey, total); }
     setPageHeaders(request, reply, page, total, deps.baseUrl());
     const base = deps.baseUrl();
     return rows.map((r) => pipelineListItem(r, project, base));
