@@ -5,8 +5,9 @@ import { serveCommand } from './serve-command.js';
 import { migrateCommand, projectCommand, tokenCommand, userCommand } from './admin-commands.js';
 import { lintCommandSpec } from './lint-command.js';
 import { runnerCommand, runnerAdminCommand } from './runner-command.js';
+import { runLocalCommand } from './run-command.js';
 
-const COMMANDS: Command[] = [serveCommand, runnerCommand, runnerAdminCommand, migrateCommand, userCommand, tokenCommand, projectCommand, lintCommandSpec];
+const COMMANDS: Command[] = [serveCommand, runnerCommand, runnerAdminCommand, migrateCommand, userCommand, tokenCommand, projectCommand, lintCommandSpec, runLocalCommand];
 
 function version(): string {
   try {

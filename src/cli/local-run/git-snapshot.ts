@@ -1,0 +1,121 @@
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+
+/**
+ * Commits a snapshot of a working tree into a bare repository without touching the user's
+ * repository: tracked files with their uncommitted changes plus untracked files that are not
+ * ignored — what `git add -A` would stage — become one commit on `branch` in `bareDir`.
+ *
+ * How: a private index file and `git --git-dir=<bare> --work-tree=<cwd> add -A`, then
+ * `write-tree` + `commit-tree` + `update-ref`. When `cwd` is inside a git repository, the bare
+ * repository borrows its objects (objects/info/alternates) and starts from a copy of its index,
+ * so unchanged files are not re-hashed and big repositories snapshot in milliseconds; the user's
+ * HEAD becomes the parent, so jobs see the real history.
+ */
+export interface Snapshot {
+  sha: string;
+  /** The current branch name ('main' outside a repository or on a detached HEAD). */
+  branch: string;
+  /** The repository's default branch (origin/HEAD), else `branch`. */
+  defaultBranch: string;
+}
+
+export interface SourceRepository {
+  /** The work tree root (the snapshot covers the whole tree, like a push would). */
+  root: string;
+  /** The user's git dir (for its index and objects); null outside a repository. */
+  gitDir: string | null;
+  branch: string;
+  defaultBranch: string;
+  /** The user's HEAD commit; null before the first commit or outside a repository. */
+  head: string | null;
+}
+
+interface GitResult { code: number; stdout: string; stderr: string }
+
+function git(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<GitResult> {
+  return new Promise((resolvePromise) => {
+    execFile('git', args, { cwd: options.cwd, env: options.env ?? process.env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : 1) : 0;
+      resolvePromise({ code, stdout: stdout.toString(), stderr: stderr.toString() });
+    });
+  });
+}
+
+async function gitOk(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+  const r = await git(args, options);
+  if (r.code !== 0) throw new Error(`git ${args[0]} failed: ${r.stderr.trim() || `exit ${r.code}`}`);
+  return r.stdout.trim();
+}
+
+/** What the snapshot starts from: the repository around `cwd`, or `cwd` alone. */
+export async function describeSource(cwd: string): Promise<SourceRepository> {
+  const top = await git(['rev-parse', '--show-toplevel', '--absolute-git-dir'], { cwd });
+  if (top.code !== 0) return { root: resolve(cwd), gitDir: null, branch: 'main', defaultBranch: 'main', head: null };
+  const [root, gitDir] = top.stdout.trim().split('\n') as [string, string];
+  const [branchR, headR, originR] = await Promise.all([
+    git(['symbolic-ref', '--short', '-q', 'HEAD'], { cwd }),
+    git(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { cwd }),
+    git(['symbolic-ref', '--short', '-q', 'refs/remotes/origin/HEAD'], { cwd }),
+  ]);
+  const branch = branchR.code === 0 && branchR.stdout.trim() ? branchR.stdout.trim() : 'main';
+  const origin = originR.code === 0 ? originR.stdout.trim().replace(/^origin\//, '') : '';
+  return { root, gitDir, branch, defaultBranch: origin || branch, head: headR.code === 0 ? headR.stdout.trim() : null };
+}
+
+async function identity(source: SourceRepository, env: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv> {
+  const read = async (key: string) => source.gitDir ? (await git(['config', key], { cwd: source.root })).stdout.trim() : '';
+  const [name, email] = await Promise.all([read('user.name'), read('user.email')]);
+  return {
+    GIT_AUTHOR_NAME: env.GIT_AUTHOR_NAME ?? (name || 'runnel'),
+    GIT_AUTHOR_EMAIL: env.GIT_AUTHOR_EMAIL ?? (email || 'runnel@localhost'),
+    GIT_COMMITTER_NAME: env.GIT_COMMITTER_NAME ?? (name || 'runnel'),
+    GIT_COMMITTER_EMAIL: env.GIT_COMMITTER_EMAIL ?? (email || 'runnel@localhost'),
+  };
+}
+
+export async function snapshotWorkingTree(source: SourceRepository, bareDir: string): Promise<Snapshot> {
+  const scratch = mkdtempSync(join(tmpdir(), 'runnel-index-'));
+  try {
+    const index = join(scratch, 'index');
+    if (source.gitDir) {
+      // Borrow the user's objects: unchanged files need no copy, and HEAD can be the parent.
+      const objects = join(source.gitDir, 'objects');
+      const common = await git(['rev-parse', '--git-common-dir'], { cwd: source.root });
+      const commonDir = common.code === 0 ? common.stdout.trim() : source.gitDir;
+      const commonObjects = join(isAbsolute(commonDir) ? commonDir : resolve(source.root, commonDir), 'objects');
+      mkdirSync(join(bareDir, 'objects', 'info'), { recursive: true });
+      writeFileSync(join(bareDir, 'objects', 'info', 'alternates'), `${existsSync(commonObjects) ? commonObjects : objects}\n`);
+      const userIndex = join(source.gitDir, 'index');
+      if (existsSync(userIndex)) copyFileSync(userIndex, index);
+    }
+    const env: NodeJS.ProcessEnv = {
+      ...process.env, ...(await identity(source, process.env)),
+      GIT_DIR: bareDir, GIT_WORK_TREE: source.root, GIT_INDEX_FILE: index,
+    };
+    // The user's excludes (info/exclude) live in their git dir: git reads ours, so copy them.
+    const exclude = source.gitDir ? join(source.gitDir, 'info', 'exclude') : null;
+    if (exclude && existsSync(exclude)) {
+      mkdirSync(join(bareDir, 'info'), { recursive: true });
+      copyFileSync(exclude, join(bareDir, 'info', 'exclude'));
+    }
+    const addArgs = ['add', '-A'];
+    let added = await git(addArgs, { cwd: source.root, env });
+    if (added.code !== 0 && existsSync(index)) {
+      // A copied index the bare repository cannot use (split index, sparse…): start afresh.
+      rmSync(index, { force: true });
+      added = await git(addArgs, { cwd: source.root, env });
+    }
+    if (added.code !== 0) throw new Error(`git add failed: ${added.stderr.trim()}`);
+    const tree = await gitOk(['write-tree'], { cwd: source.root, env });
+    const parents = source.head ? ['-p', source.head] : [];
+    const sha = await gitOk(['commit-tree', tree, ...parents, '-m', 'runnel run: working tree snapshot'], { cwd: source.root, env });
+    await gitOk(['update-ref', `refs/heads/${source.branch}`, sha], { cwd: source.root, env });
+    await gitOk(['symbolic-ref', 'HEAD', `refs/heads/${source.branch}`], { cwd: source.root, env });
+    return { sha, branch: source.branch, defaultBranch: source.defaultBranch };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,208 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { randomId, silentLogger, systemClock, type Logger } from '../../shared/index.js';
+import { createStore, migrateToLatest, openDatabase, type Job, type Project, type Run, type Store } from '../../server/store/index.js';
+import { createAccounts, createEngine, createLoop, createNotifier, createProjects, createRunners, createRunnerService, type Engine } from '../../server/engine/index.js';
+import { createRepositoryHost } from '../../server/git/index.js';
+import { createDirCacheStore, createDockerExecutor, createSandboxExecutor, createShellExecutor, parseJUnit, type Executor } from '../../executor/index.js';
+import { createRunner, type Runner } from '../../runner/index.js';
+import type { Diagnostic } from '../../pipeline/index.js';
+import { createRepositoryAccess } from '../repository-access.js';
+import { createEmbeddedConnection } from '../embedded-connection.js';
+import { describeSource, snapshotWorkingTree } from './git-snapshot.js';
+import { createSelectionPolicy } from './job-selection.js';
+import { configDiagnostics } from './config-diagnostics.js';
+
+/**
+ * One local pipeline run, server-less but through the server's own parts: an in-memory SQLite
+ * store, the engine (compiler, event-driven scheduling, statuses), the embedded runner with the
+ * chosen executor, and a throwaway bare repository holding a snapshot of the working tree. Only
+ * the HTTP layer and the background loops a single run does not need are left out. Everything
+ * lives in one temporary directory, removed at the end; the user's repository is never written.
+ */
+export type ExecutorKind = 'shell' | 'sandbox' | 'docker';
+
+export interface LocalRunOptions {
+  cwd: string;
+  /** Named jobs (empty = all); see job-selection.ts for the semantics. */
+  jobs: string[];
+  withNeeds: boolean;
+  /** Manual jobs to play when they become playable. */
+  manual: string[];
+  variables: Array<{ key: string; value: string }>;
+  concurrency?: number;
+  executor: ExecutorKind;
+  logger?: Logger;
+  /** Aborting cancels the run (its jobs get SIGTERM, then SIGKILL) and ends it as canceled. */
+  signal?: AbortSignal;
+  /** Called (often, possibly with nothing changed) while the run goes on; the view redraws. */
+  onUpdate?(jobs: Job[]): void;
+}
+
+export type LocalRunResult =
+  | { kind: 'config_error'; diagnostics: Diagnostic[]; message: string }
+  | { kind: 'unknown_jobs'; names: string[]; available: string[] }
+  | { kind: 'not_created'; message: string }
+  | { kind: 'finished'; run: Run; jobs: Job[]; logOf(jobId: number): Promise<string> };
+
+const STOPPED = new Set(['success', 'failed', 'canceled', 'skipped', 'manual']);
+
+function executorFor(kind: ExecutorKind, hidden: string): () => Executor {
+  if (kind === 'sandbox') return () => createSandboxExecutor({ hiddenPaths: [hidden], network: true });
+  if (kind === 'docker') return () => createDockerExecutor();
+  return () => createShellExecutor();
+}
+
+async function openMemoryStore(): Promise<Store> {
+  const database = await openDatabase({ kind: 'sqlite', file: ':memory:' });
+  await migrateToLatest(database);
+  return createStore(database);
+}
+
+/** Runs the pipeline to its end and returns what happened; `result.logOf` works until `close`. */
+export async function runLocalPipeline(options: LocalRunOptions): Promise<{ result: LocalRunResult; close(): Promise<void> }> {
+  const logger = options.logger ?? silentLogger();
+  const dataDir = mkdtempSync(join(tmpdir(), 'runnel-run-'));
+  const reposDir = join(dataDir, 'repositories');
+  const buildsDir = join(dataDir, 'builds');
+  for (const dir of [reposDir, buildsDir, join(dataDir, 'artifacts'), join(dataDir, 'cache')]) mkdirSync(dir, { recursive: true });
+  let store: Store | null = null;
+  let runner: Runner | null = null;
+  const loops: Array<ReturnType<typeof createLoop>> = [];
+  const close = async () => {
+    await runner?.stop({ cancelRunning: true });
+    for (const loop of loops) await loop.stop();
+    await store?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const source = await describeSource(options.cwd);
+    store = await openMemoryStore();
+    const s = store;
+    const host = createRepositoryHost({ reposDir, logger });
+    const accounts = createAccounts({ store: s, clock: systemClock, logger });
+    const root = (await accounts.ensureRoot({ initialToken: `local-${randomId(16)}` }))!.user;
+    const projects = createProjects({ store: s, clock: systemClock, repositories: host });
+    const project: Project = await projects.create({ name: projectName(source.root), defaultBranch: source.defaultBranch }, { user: root });
+    const snapshot = await snapshotWorkingTree(source, host.pathOf(project.workspacePath, project.path));
+
+    const notifier = createNotifier();
+    const repos = createRepositoryAccess(host, () => 'http://localhost');
+    const selection = createSelectionPolicy({ jobs: options.jobs, withNeeds: options.withNeeds });
+    const engine: Engine = createEngine({
+      store: s, clock: systemClock, logger, repos, events: notifier.events, artifactsDir: join(dataDir, 'artifacts'),
+      baseUrl: () => 'http://localhost', policies: selection.policies,
+    });
+    const runnerService = createRunnerService({ store: s, engine, notifier, logger, parseJUnit });
+    loops.push(createLoop('scheduled-jobs', 1_000, () => engine.releaseScheduled(), logger));
+
+    const created = await engine.createRun({
+      project, ref: snapshot.branch, sha: snapshot.sha, source: 'push', user: root,
+      variables: options.variables.map((v) => ({ key: v.key, value: v.value, variable_type: 'env_var' as const })),
+    });
+    if (!created.created) return { result: { kind: 'not_created', message: created.message }, close };
+    const runId = created.run.id;
+    if (created.run.yamlErrors !== null) {
+      const diagnostics = await configDiagnostics(repos, project, snapshot, created.run);
+      return { result: { kind: 'config_error', diagnostics, message: created.run.yamlErrors }, close };
+    }
+    const chosen = selection.outcome();
+    if (chosen && chosen.unknown.length > 0) {
+      return { result: { kind: 'unknown_jobs', names: chosen.unknown, available: [...chosen.shown] }, close };
+    }
+    const shown = chosen?.shown ?? null;
+    const manual = new Set([...options.manual, ...options.jobs]);
+
+    // The local runner takes every tag the run uses: tags choose machines, and here is one.
+    const embedded = await createRunners({ store: s, clock: systemClock }).embedded(chosen?.tags ?? []);
+    runner = createRunner({
+      connection: createEmbeddedConnection(runnerService, embedded, randomId(8)),
+      executorFor: executorFor(options.executor, dataDir),
+      cache: createDirCacheStore(join(dataDir, 'cache')), buildsRoot: buildsDir,
+      concurrency: Math.max(1, options.concurrency ?? cpus().length), logger,
+      pollWaitMs: 30_000, keepAliveMs: 5_000,
+    });
+    runner.start();
+    for (const loop of loops) loop.start();
+
+    const run = await follow({ store: s, engine, notifier, runId, shown, manual, options });
+    const jobs = (await s.jobs.forRun(runId)).filter((j) => !shown || shown.has(j.name));
+    return { result: { kind: 'finished', run, jobs, logOf: async (id) => (await s.jobs.readLog(id)).toString('utf8') }, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+function projectName(root: string): string {
+  const name = basename(root).replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').replace(/\.git$/, '');
+  return name || 'local';
+}
+
+interface FollowDeps {
+  store: Store;
+  engine: Engine;
+  notifier: ReturnType<typeof createNotifier>;
+  runId: number;
+  shown: Set<string> | null;
+  manual: Set<string>;
+  options: LocalRunOptions;
+}
+
+/**
+ * Waits for the run to stop: a final status, or blocked on a manual job nobody asked to play.
+ * Wakes on engine events, with a slow poll as a safety net; plays the requested manual jobs.
+ */
+function follow({ store, engine, notifier, runId, shown, manual, options }: FollowDeps): Promise<Run> {
+  return new Promise<Run>((resolve, reject) => {
+    const played = new Set<number>();
+    let checking = false;
+    let again = false;
+    let finished = false;
+    const done = (value: Run | Error) => {
+      if (finished) return;
+      finished = true;
+      clearInterval(timer);
+      unsubscribe();
+      options.signal?.removeEventListener('abort', onAbort);
+      if (value instanceof Error) reject(value); else resolve(value);
+    };
+    const check = async () => {
+      if (checking) { again = true; return; }
+      checking = true;
+      try {
+        do {
+          again = false;
+          const run = await store.runs.byId(runId);
+          const jobs = await store.jobs.forRun(runId);
+          options.onUpdate?.(shown ? jobs.filter((j) => shown.has(j.name)) : jobs);
+          const playable = jobs.filter((j) => j.status === 'manual' && manual.has(baseName(j.name, manual)) && !played.has(j.id));
+          for (const job of playable) {
+            played.add(job.id);
+            await engine.playJob(job.id, null).catch(() => undefined);
+            again = true;
+          }
+          if (!again && run && STOPPED.has(run.status)) done(run);
+        } while (again && !finished);
+      } catch (error) {
+        done(error as Error);
+      } finally {
+        checking = false;
+      }
+    };
+    const kick = () => { void check(); };
+    const unsubscribe = notifier.subscribe((event) => { if (event.runId === runId) kick(); });
+    const timer = setInterval(kick, 100);
+    const onAbort = () => { void engine.cancelRun(runId).catch(() => undefined).then(kick); };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    kick();
+  });
+}
+
+/** The requested name a job answers to: itself, or its parallel base name (`test` for `test 1/2`). */
+function baseName(jobName: string, requested: Set<string>): string {
+  if (requested.has(jobName)) return jobName;
+  for (const name of requested) if (jobName.startsWith(`${name} `) || jobName.startsWith(`${name}: [`)) return name;
+  return jobName;
+}
