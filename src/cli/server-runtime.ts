@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { createLogger, randomId, systemClock, type Logger } from '../shared/index.js';
 import { createStore, migrateToLatest, openDatabase, type Store } from '../server/store/index.js';
 import {
-  createAccounts, createBuddyEngineHooks, createCiVariables, createEngine, createLoop, createNotifier, createProjects, createRunners, createRunnerService,
-  processPushEvents, type Accounts, type Engine, type Notifier, type Projects, type Runners, type RunnerService,
+  createAccounts, startGitlabApiBackground, createBuddyEngineHooks, createCiVariables, createEngine, createLoop, createNotifier, createProjects, createRunners, createRunnerService,
+  processPushEvents, type Accounts, type BuddyEngineHooks, type Engine, type GitlabApiBackground, type Notifier, type Projects, type Runners, type RunnerService,
 } from '../server/engine/index.js';
 import { buildApp } from '../server/http/index.js';
 import { createRepositoryHost, deliverPendingPushes, type RepositoryHost } from '../server/git/index.js';
@@ -42,6 +42,10 @@ export interface RunningServer {
   notifier: Notifier;
   host: RepositoryHost;
   cache: DirCacheStore;
+  /** Buddy's definition settings, variables and background work as wired into the engine. */
+  buddy: BuddyEngineHooks;
+  /** GitLab webhooks and pipeline schedules running in the background. */
+  gitlabApi: GitlabApiBackground;
   /** The executor the embedded runner uses ('none' when it is disabled). */
   executor: 'sandbox' | 'shell' | 'none';
   /** The root token when this start created root with a generated one (print it once). */
@@ -55,7 +59,14 @@ export interface RunningServer {
  * The composition root of `runnel serve`: store → engine → http + git + embedded runner +
  * background loops. Tests start the very same thing on port 0.
  */
-export async function startServer(config: Config, logger: Logger = createLogger({ level: config.logLevel })): Promise<RunningServer> {
+/** Intervals of background work; tests shorten them so they need not wait. */
+export interface ServerTuning {
+  webhookIntervalMs?: number;
+  scheduleIntervalMs?: number;
+  webhookRetryBaseMs?: number;
+}
+
+export async function startServer(config: Config, logger: Logger = createLogger({ level: config.logLevel }), tuning: ServerTuning = {}): Promise<RunningServer> {
   const store = await openStore(config);
   const clock = systemClock;
   const accounts = createAccounts({ store, clock, logger });
@@ -90,6 +101,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     createLoop('leases', Math.min(5_000, config.jobLeaseSeconds * 250), () => engine.expireLeases(), logger),
     createLoop('scheduled-jobs', 1_000, () => engine.releaseScheduled(), logger),
     createLoop('artifact-expiry', 60_000, () => engine.expireArtifacts(), logger),
+    createLoop('interrupted-runs', 5_000, () => engine.resumeInterrupted(10_000), logger),
   ];
 
   // Pushes journaled while no server was running (or whose delivery failed) are recorded first.
@@ -114,6 +126,13 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   if (!baseUrl) baseUrl = listenUrl;
 
   await engine.recoverUnfinished().catch((error: unknown) => logger.error({ err: error }, 'recovery failed'));
+  // GitLab webhooks (fed by engine events, delivered with retries) and pipeline schedules.
+  const gitlabApi = startGitlabApiBackground({
+    store, engine, notifier, logger, baseUrl: () => baseUrl,
+    ...(tuning.webhookIntervalMs !== undefined && { hookIntervalMs: tuning.webhookIntervalMs }),
+    ...(tuning.scheduleIntervalMs !== undefined && { scheduleIntervalMs: tuning.scheduleIntervalMs }),
+    ...(tuning.webhookRetryBaseMs !== undefined && { webhooks: { retryBaseMs: tuning.webhookRetryBaseMs } }),
+  });
   let runner: Runner | null = null;
   let executor: RunningServer['executor'] = 'none';
   if (config.runner.concurrency > 0) {
@@ -144,12 +163,14 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   return {
     url: listenUrl, store, accounts, projects, engine, runners, runnerService, notifier, host, cache, executor,
     rootToken: root ? { token: root.token, generated: root.generated } : null,
-    async tick() { for (const loop of loops) await loop.kick(); },
+    gitlabApi, buddy,
+    async tick() { for (const loop of loops) await loop.kick(); await gitlabApi.tick(); },
     async close() {
       if (closed) return;
       closed = true;
       await runner?.stop({ cancelRunning: true });
       for (const loop of loops) await loop.stop();
+      await gitlabApi.stop();
       await app.close();
       await store.close();
     },

@@ -6,8 +6,6 @@ import { promisify } from 'node:util';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { gitEnv, makeWorkingRepo } from '../support/git.js';
 import { waitFor, TERMINAL } from '../support/wait.js';
-import { startGitlabApiBackground } from '../../src/server/engine/index.js';
-import { silentLogger } from '../../src/shared/index.js';
 
 export { waitFor, TERMINAL };
 const run = promisify(execFile);
@@ -28,11 +26,10 @@ let counter = 0;
 /** A live server with the embedded runner and the GitLab API's background loops. */
 export async function startApiServer(): Promise<ApiServer> {
   const s = await startTestServer({ runnerConcurrency: 2 });
-  const background = startGitlabApiBackground({ store: s.store, engine: s.engine, notifier: s.notifier, logger: silentLogger(), baseUrl: () => s.url, hookIntervalMs: 100, scheduleIntervalMs: 200, webhooks: { retryBaseMs: 100 } });
   const stop = s.stop.bind(s);
   const api: ApiServer = {
     ...s,
-    async stop() { await background.stop(); await stop(); },
+    async stop() { await stop(); },
     async json(path, init) {
       const response = await s.api(path, init);
       const text = await response.text();

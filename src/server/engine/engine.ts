@@ -8,7 +8,7 @@ import { parseDuration, type ContextVariable, type Plan, type PlanJob, type Plan
 import type { JobPayload } from '../../protocol/index.js';
 import type { Artifact, Definition, Job, Project, Repositories, Run, Runner, Store, User } from '../store/index.js';
 import { processRun, runStatusOf } from './run-processing.js';
-import { createRun as createRunUseCase, ensureDefaultDefinition, jobColumns, type CreateRunInput, type CreateRunResult } from './run-creation.js';
+import { resumeRun as resumeRunUseCase, createRun as createRunUseCase, ensureDefaultDefinition, jobColumns, type CreateRunInput, type CreateRunResult } from './run-creation.js';
 import { buildJobPayload } from './job-payload.js';
 import { failureAllowed, shouldRetry } from './retry-policy.js';
 import { CANCELABLE, COMPLETED, isCompleted } from './statuses.js';
@@ -171,14 +171,18 @@ export function createEngine(deps: EngineDeps) {
     events.runChanged(run.id, run.projectId);
   }
 
+  function creationDeps() {
+    return {
+      store, clock, logger, repos: deps.repos, baseUrl: deps.baseUrl, persistPlan, failRun, configFor: deps.configFor,
+      projectVariables: (project: Project, ref: string, isProtected: boolean, definitionId?: number) => projectVariables(project, ref, isProtected, definitionId),
+    };
+  }
+
   async function createRun(input: CreateRunInput): Promise<CreateRunResult> {
     const definition = input.definition ?? await ensureDefaultDefinition(store, input.project.id, clock.now());
     await policies.beforeCreate(definition, { comment: input.comment ?? null, ref: input.ref, source: input.source });
     input = { ...input, definition };
-    const result = await createRunUseCase({
-      store, clock, logger, repos: deps.repos, baseUrl: deps.baseUrl, persistPlan, failRun, configFor: deps.configFor,
-      projectVariables: async (project, ref, isProtected, definitionId) => projectVariables(project, ref, isProtected, definitionId),
-    }, input);
+    const result = await createRunUseCase(creationDeps(), input);
     if (result.created && (input.source === 'push' || input.source === 'web' || input.source === 'api' || input.source === 'schedule' || input.source === 'trigger')) {
       await autoCancelRedundant(result.run).catch((error: unknown) => logger.warn({ err: error }, 'auto-cancel failed'));
     }
@@ -571,20 +575,39 @@ export function createEngine(deps: EngineDeps) {
     return expired.length;
   }
 
-  /** Runs stuck at `created` without jobs (the server died while compiling) are compiled anew. */
+  /**
+   * Start-up recovery: runs that have jobs are processed again (a decision may have been lost
+   * with the process); runs without jobs are left to resumeInterrupted.
+   */
   async function recoverUnfinished(): Promise<void> {
     for (const run of await store.runs.unfinished()) {
-      const jobs = await store.jobs.forRun(run.id);
-      if (jobs.length === 0 && run.yamlErrors === null && clock.now() - run.createdAt > 5_000) {
-        await failRun(run, 'The server stopped while creating this pipeline; run it again.');
-      } else {
-        await inRun(run.id, async (tx, notify) => {
-          const outcome = await processRun(tx, run.id, { initial: true }, clock);
-          await afterProcessing(tx, run, outcome.queued, notify);
-          await rollUp(tx, run.id, notify);
-        });
-      }
+      const [first] = await store.jobs.statusCounts(run.id);
+      if (!first) continue;
+      await inRun(run.id, async (tx, notify) => {
+        const outcome = await processRun(tx, run.id, { initial: true }, clock);
+        await afterProcessing(tx, run, outcome.queued, notify);
+        await rollUp(tx, run.id, notify);
+      });
     }
+    await resumeInterrupted(0);
+  }
+
+  /**
+   * Runs whose creation stopped between the run row and its jobs (the server died while
+   * compiling) are compiled again from the row. A run is claimed first, so of several servers
+   * only one resumes it; `minAgeMs` leaves alone runs another server may still be creating.
+   */
+  async function resumeInterrupted(minAgeMs = 30_000): Promise<number> {
+    let resumed = 0;
+    for (const run of await store.runs.unfinished()) {
+      if (run.status !== 'created' || run.yamlErrors !== null || clock.now() - run.updatedAt < minAgeMs) continue;
+      if ((await store.jobs.statusCounts(run.id)).length > 0) continue;
+      if (!(await store.runs.claimForRecovery(run.id, run.updatedAt, clock.now()))) continue;
+      logger.warn({ runId: run.id }, 'resuming an interrupted run creation');
+      await resumeRunUseCase(creationDeps(), run);
+      resumed++;
+    }
+    return resumed;
   }
 
   // ---------------- child pipelines ----------------
@@ -625,7 +648,7 @@ export function createEngine(deps: EngineDeps) {
     storeArtifact, openArtifact, dependenciesOf,
     /** A branch or tag → the commit it points at (GitLab API: pipelines/latest, scope=branches). */
     resolveRef: (project: Project, ref: string) => deps.repos.resolveRef(project, ref),
-    expireLeases, failOrphans, releaseScheduled, expireArtifacts, recoverUnfinished,
+    expireLeases, failOrphans, releaseScheduled, expireArtifacts, recoverUnfinished, resumeInterrupted,
   };
 }
 

@@ -83,7 +83,6 @@ export async function createRun(deps: RunCreationDeps, input: CreateRunInput): P
   }
 
   const now = clock.now();
-  const refProtected = !tag && refName === project.defaultBranch;
   const commit = await repos.commit(project, sha).catch(() => null);
   const iid = await store.projects.nextRunIid(project.id);
   const number = await store.definitions.nextRunNumber(definition.id);
@@ -96,6 +95,57 @@ export async function createRun(deps: RunCreationDeps, input: CreateRunInput): P
     createdAt: now, committedAt: commit ? Date.parse(commit.timestamp) || null : null,
   });
 
+  return compileRun(deps, input, run, { definition, configText, configPath, sha, tag, refName, commit });
+}
+
+/**
+ * Finishes a run whose creation the server did not complete (it stopped between writing the run
+ * row and storing its jobs): everything needed is in the row, so it is compiled again.
+ */
+export async function resumeRun(deps: RunCreationDeps, run: Run): Promise<CreateRunResult> {
+  const { store, repos } = deps;
+  const project = await store.projects.byId(run.projectId);
+  const definition = await store.definitions.byId(run.definitionId);
+  if (!project || !definition) return { created: false, reason: 'missing_config', message: 'project or pipeline definition is gone' };
+  const includes = run.context.includes as string[] | undefined;
+  const input: CreateRunInput = {
+    project, definition, ref: run.tag ? `refs/tags/${run.ref}` : `refs/heads/${run.ref}`, sha: run.sha, beforeSha: run.beforeSha,
+    source: run.source as CreateRunInput['source'], user: run.userId !== null ? await store.users.byId(run.userId) : null,
+    variables: run.variables, comment: run.comment, changedPaths: (run.context.changedPaths as string[] | null | undefined) ?? null,
+    priority: run.priority,
+    ...(includes && run.parentRunId !== null && run.parentJobId !== null && { parent: { runId: run.parentRunId, jobId: run.parentJobId, includes } }),
+  };
+  const configPath = (run.context.configPath as string | undefined) ?? (project.ciConfigPath || '.gitlab-ci.yml');
+  const configText = input.parent
+    ? `include:\n${input.parent.includes.map((p) => `  - local: ${JSON.stringify(p)}`).join('\n')}\n`
+    : definition.source === 'actions' && deps.configFor
+      ? await deps.configFor(definition, input)
+      : await repos.readFile(project, run.sha, configPath);
+  if (configText === null) {
+    await deps.failRun(run, 'Missing CI config file');
+    return { created: true, run: (await store.runs.byId(run.id))!, plan: null };
+  }
+  const commit = await repos.commit(project, run.sha).catch(() => null);
+  return compileRun(deps, input, run, { definition, configText, configPath, sha: run.sha, tag: run.tag, refName: run.ref, commit });
+}
+
+interface CompileTarget {
+  definition: Definition;
+  configText: string;
+  configPath: string;
+  sha: string;
+  tag: boolean;
+  refName: string;
+  commit: { message: string; author: string; timestamp: string } | null;
+}
+
+/** Compiles a stored run's configuration and stores its jobs (or its yaml_errors). */
+async function compileRun(deps: RunCreationDeps, input: CreateRunInput, run: Run, target: CompileTarget): Promise<CreateRunResult> {
+  const { store, repos } = deps;
+  const { project } = input;
+  const { definition, configText, configPath, sha, tag, refName, commit } = target;
+  const now = run.createdAt;
+  const refProtected = !tag && refName === project.defaultBranch;
   const runVariables: Record<string, ContextVariable> = {};
   for (const v of input.variables ?? []) runVariables[v.key] = { value: v.value, file: v.variable_type === 'file' };
   const base = deps.baseUrl();

@@ -132,6 +132,11 @@ export function createRunsRepository(db: Kysely<Tables>, dialect: DialectName) {
         updated_at: patch.updatedAt,
       }).where('id', '=', id).execute();
     },
+    /** Claims a run for recovery: succeeds for one caller only, by moving updated_at from `seen`. */
+    async claimForRecovery(id: number, seen: number, now: number): Promise<boolean> {
+      const r = await db.updateTable('runs').set({ updated_at: now }).where('id', '=', id).where('updated_at', '=', seen).executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
     async delete(id: number): Promise<void> {
       await db.deleteFrom('runs').where('id', '=', id).execute();
     },
