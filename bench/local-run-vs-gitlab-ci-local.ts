@@ -1,0 +1,100 @@
+/**
+ * `runnel run` against gitlab-ci-local 4.x (its shell executor: jobs without `image:` run in the
+ * shell) on the same generated pipelines, each in its own temp git repository: 6 jobs / 3
+ * stages, 50 jobs / 5 stages, 100 jobs / 5 stages, every job a trivial `echo`. Both are timed
+ * end to end as a user runs them (process start to exit), alternating, ROUNDS rounds each;
+ * prints min/median per tool and the ratio peer/runnel measured in this same run.
+ *
+ * runnel is timed as the built CLI would run: src/cli/main.ts bundled once with esbuild
+ * (packages external) — the tsx fallback of bin/runnel.mjs in a source checkout adds ~1 s of
+ * TypeScript loading that no installed copy pays. gitlab-ci-local needs Set.prototype.union on
+ * Node 20: bench/support/set-union-polyfill.mjs is loaded with --import.
+ *
+ * Repeat with:  node --import tsx bench/local-run-vs-gitlab-ci-local.ts [ROUNDS]
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { cpus, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const ROUNDS = Number(process.argv[2] ?? 3);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'runnel-bench-local-'));
+const polyfill = join(root, 'bench', 'support', 'set-union-polyfill.mjs');
+const cleanup: string[] = [work];
+const peerCli = join(root, 'node_modules', 'gitlab-ci-local', 'dist', 'index.js');
+
+function pipeline(jobs: number, stages: number): string {
+  const names = Array.from({ length: stages }, (_, i) => `s${i + 1}`);
+  const lines = [`stages: [${names.join(', ')}]`];
+  for (let i = 0; i < jobs; i++) lines.push(`job_${i + 1}:`, `  stage: ${names[Math.floor((i * stages) / jobs)]}`, `  script: [echo job ${i + 1}]`);
+  return lines.join('\n') + '\n';
+}
+
+function repo(jobs: number, stages: number): string {
+  const dir = mkdtempSync(join(work, `p${jobs}-`));
+  const env = { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' };
+  writeFileSync(join(dir, '.gitlab-ci.yml'), pipeline(jobs, stages));
+  writeFileSync(join(dir, '.gitignore'), '.gitlab-ci-local/\n');
+  execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir, env });
+  execFileSync('git', ['add', '-A'], { cwd: dir, env });
+  execFileSync('git', ['commit', '-q', '-m', 'bench'], { cwd: dir, env });
+  return dir;
+}
+
+function timed(command: string, args: string[], cwd: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (code !== 0) reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${err.slice(-2000)}`)); else resolve(ms);
+    });
+  });
+}
+
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
+const fmt = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+
+async function main(): Promise<void> {
+  const entry = join(work, 'entry.ts');
+  writeFileSync(entry, `import { main } from ${JSON.stringify(join(root, 'src', 'cli', 'main.ts'))};\nprocess.exitCode = await main(process.argv.slice(2));\n`);
+  // Inside the checkout (node_modules/.cache, ignored) so the bundle resolves its packages.
+  const bundleDir = join(root, 'node_modules', '.cache', `runnel-bench-${process.pid}`);
+  mkdirSync(bundleDir, { recursive: true });
+  const runnelCli = join(bundleDir, 'runnel.mjs');
+  cleanup.push(bundleDir);
+  await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: runnelCli, logLevel: 'error', absWorkingDir: root });
+  const peerVersion = execFileSync(process.execPath, ['--import', polyfill, peerCli, '--version'], { encoding: 'utf8' }).trim();
+  console.log(`runnel run (shell executor, concurrency ${cpus().length}) vs gitlab-ci-local ${peerVersion} (shell executor), ${ROUNDS} rounds, node ${process.version}, ${cpus().length} CPUs`);
+  const shapes: Array<[number, number]> = [[6, 3], [50, 5], [100, 5]];
+  const medians: Record<string, { runnel: number; peer: number }> = {};
+  for (const [jobs, stages] of shapes) {
+    const dir = repo(jobs, stages);
+    const runnel: number[] = [];
+    const peer: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      runnel.push(await timed(process.execPath, [runnelCli, 'run'], dir));
+      peer.push(await timed(process.execPath, ['--import', polyfill, peerCli, '--shell-executor-no-image', '--quiet'], dir));
+    }
+    const label = `${jobs} jobs / ${stages} stages`;
+    medians[label] = { runnel: median(runnel), peer: median(peer) };
+    console.log(`${label.padEnd(20)} runnel min ${fmt(Math.min(...runnel))} median ${fmt(median(runnel))} | gitlab-ci-local min ${fmt(Math.min(...peer))} median ${fmt(median(peer))} | peer/runnel (medians) ${(median(peer) / median(runnel)).toFixed(1)}×`);
+  }
+  const m50 = medians['50 jobs / 5 stages']!;
+  const m100 = medians['100 jobs / 5 stages']!;
+  console.log(`aim ≥ 8× faster on 50/5: ${(m50.peer / m50.runnel).toFixed(1)}× ${m50.peer / m50.runnel >= 8 ? 'met' : 'MISSED'}`);
+  console.log(`aim 100 jobs ≤ 2× 50 jobs (runnel): ${(m100.runnel / m50.runnel).toFixed(2)}× ${m100.runnel / m50.runnel <= 2 ? 'met' : 'MISSED'}`);
+  console.log('Repeat with:  node --import tsx bench/local-run-vs-gitlab-ci-local.ts [ROUNDS]');
+}
+
+try {
+  await main();
+} finally {
+  for (const dir of cleanup) rmSync(dir, { recursive: true, force: true });
+}
