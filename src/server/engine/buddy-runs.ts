@@ -5,6 +5,7 @@ import type { Engine } from './engine.js';
 import { effectiveSettings, PRIORITY_VALUE, type PriorityName } from './buddy-pipeline-settings.js';
 import { conditionsHold, eventsMatchPush, nextScheduleTime, pushKinds } from './buddy-triggers.js';
 import { clearPipelineCache } from './buddy-caches.js';
+import { DELAY_VARIABLE, delayVariable } from './buddy-delays.js';
 
 /**
  * Starting Buddy executions: from the API (and the inbound trigger webhook), from SCHEDULE
@@ -27,6 +28,8 @@ export interface BuddyRunRequest {
   actionsToRun?: number[] | null;
   changedPaths?: string[] | null;
   beforeSha?: string;
+  /** Buddy's delay_until (ms, validated to be in the future): the run waits until then (buddy-delays.ts). */
+  delayUntil?: number | null;
 }
 
 export function defaultRefOf(definition: Definition, project: Project): string {
@@ -39,7 +42,8 @@ export async function startBuddyRun(deps: { store: Store; engine: Engine }, requ
   if (request.clearCache || request.refresh) await clearPipelineCache(deps.store, definition, project);
   const result = await deps.engine.createRun({
     project, definition, ref: request.ref || defaultRefOf(definition, project), sha: request.sha, beforeSha: request.beforeSha,
-    source: request.source, user: request.user, variables: request.variables ?? [], comment: request.comment ?? null,
+    source: request.source, user: request.user,
+    variables: [...(request.variables ?? []).filter((v) => v.key !== DELAY_VARIABLE), ...(request.delayUntil ? [delayVariable(request.delayUntil)] : [])], comment: request.comment ?? null,
     priority: request.priority ? PRIORITY_VALUE[request.priority] : definition.priority, actionsToRun: request.actionsToRun ?? null,
     changedPaths: request.changedPaths ?? null,
   });

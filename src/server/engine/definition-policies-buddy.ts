@@ -4,6 +4,7 @@ import { clearPipelineCache } from './buddy-caches.js';
 import type { DefinitionPolicies } from './definition-policies.js';
 import { effectiveSettings, type EffectiveSettings } from './buddy-pipeline-settings.js';
 import { COMPLETED } from './statuses.js';
+import { isDelayed } from './buddy-delays.js';
 
 /**
  * Buddy's pipeline settings acting on runs from either API (shared/spec/buddy-api.md §5):
@@ -20,7 +21,8 @@ import { COMPLETED } from './statuses.js';
  * reads and writes what they need.
  */
 
-export interface RunView { id: number; status: string; ref: string }
+/** `delayed`: a waiting run whose delay_until has not come (buddy-delays.ts); never started by `following`. */
+export interface RunView { id: number; status: string; ref: string; delayed?: boolean }
 
 /** A run is "in progress" once admitted and until it ends; `created` runs are waiting. */
 function inProgress(r: RunView): boolean {
@@ -47,7 +49,7 @@ export function admission(settings: EffectiveSettings, run: RunView, others: Run
 
 /** After a run ended: which waiting runs start and which end skipped. */
 export function following(settings: EffectiveSettings, others: RunView[]): { start: number[]; skip: number[] } {
-  const waiting = others.filter((r) => r.status === 'created').sort((a, b) => a.id - b.id);
+  const waiting = others.filter((r) => r.status === 'created' && !r.delayed).sort((a, b) => a.id - b.id);
   if (waiting.length === 0) return { start: [], skip: [] };
   if (settings.concurrent_pipeline_runs) return { start: waiting.map((r) => r.id), skip: [] };
   if (others.some(inProgress)) return { start: [], skip: [] };
@@ -79,7 +81,8 @@ export function createBuddyPolicies(deps: BuddyPolicyDeps): DefinitionPolicies {
       statuses: ['created', 'waiting_for_resource', 'preparing', 'pending', 'running', 'canceling', 'manual', 'scheduled'],
       orderBy: 'id', sort: 'asc', offset: 0, limit: 1000,
     });
-    return runs.map((r) => ({ id: r.id, status: r.status, ref: r.ref }));
+    const now = deps.now();
+    return runs.map((r) => ({ id: r.id, status: r.status, ref: r.ref, delayed: isDelayed(r, now) }));
   }
 
   return {
@@ -95,6 +98,7 @@ export function createBuddyPolicies(deps: BuddyPolicyDeps): DefinitionPolicies {
     },
     async admit(tx, definition, run: Run) {
       if (run.parentRunId !== null) return true;
+      if (isDelayed(run, deps.now())) return false; // delay_until: the delay loop or RUN_DELAYED starts it
       const decision = admission(effectiveSettings(definition), { id: run.id, status: run.status, ref: run.ref }, await others(tx, definition));
       // Terminating takes the other run's lock, so it happens after this transaction.
       for (const id of decision.terminate) {

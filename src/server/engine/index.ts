@@ -37,3 +37,4 @@ export { startGitlabApiBackground, type GitlabApiBackground, type GitlabApiBackg
 export { createSchedules, type Schedules } from './schedules.js';
 export { nextCronTime, cronProblems, validTimezone } from './schedule-cron.js';
 export { createWebhooks, retryDelayMs, type Webhooks, type WebhookOptions } from './webhooks.js';
+export { startDueDelayedRuns, runDelayedNow, parseDelayUntil, delayUntilOf, isDelayed, DELAY_VARIABLE } from './buddy-delays.js';

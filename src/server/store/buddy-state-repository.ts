@@ -51,6 +51,12 @@ export function createBuddyStateRepository(db: Kysely<Tables>) {
       const rows = await db.selectFrom('pipeline_definitions').select('id').where('settings_json', 'like', `%${text}%`).orderBy('id').execute();
       return rows.map((r) => r.id);
     },
+    /** Ids of runs still waiting to start (status created) whose variables mention `text` (delayed runs). */
+    async waitingRunsMentioning(text: string): Promise<number[]> {
+      const rows = await db.selectFrom('runs').select('id').where('status', '=', 'created')
+        .where('variables_json', 'like', `%${text}%`).orderBy('id').execute();
+      return rows.map((r) => r.id);
+    },
     async key(name: string): Promise<string | null> {
       const row = await db.selectFrom('buddy_keys').select('value').where('name', '=', name).executeTakeFirst();
       return row?.value ?? null;

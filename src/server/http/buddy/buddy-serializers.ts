@@ -1,4 +1,4 @@
-import { actionExecutionStatus, effectiveSettings, executionStatus, priorityName, toBuddyStatus, isCompleted } from '../../engine/index.js';
+import { actionExecutionStatus, DELAY_VARIABLE, delayUntilOf, effectiveSettings, executionStatus, priorityName, toBuddyStatus, isCompleted } from '../../engine/index.js';
 import type { Definition, Job, Project, Run, User, Workspace } from '../../store/index.js';
 import { iso, type BuddyContext } from './buddy-context.js';
 
@@ -171,8 +171,8 @@ export async function executionJson(ctx: BuddyContext, p: Project, d: Definition
     to_revision: { url: `${urls.project(ctx, p).url}/repository/commits/${run.sha}`, html_url: `${urls.project(ctx, p).html_url}/repository/commit/${run.sha}`, revision: run.sha },
     creator: creator ? memberJson(ctx, p.workspacePath, creator) : null,
     pipeline: { ...pl, id: d.id, identifier: d.identifier, name: d.name },
-    variables: run.variables.map((v) => ({ key: v.key, value: v.value, type: 'VAR', encrypted: false })),
-    delay_until: null,
+    variables: run.variables.filter((v) => v.key !== DELAY_VARIABLE).map((v) => ({ key: v.key, value: v.value, type: 'VAR', encrypted: false })),
+    delay_until: iso(delayUntilOf(run)),
     gitlab_pipeline_id: run.id,
   };
   if (withActions) {

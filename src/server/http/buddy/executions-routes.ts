@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../../shared/index.js';
-import { effectiveSettings, isCompleted, refMatches, startBuddyRun, type PriorityName } from '../../engine/index.js';
+import { effectiveSettings, isCompleted, isDelayed, parseDelayUntil, refMatches, runDelayedNow, startBuddyRun, type PriorityName } from '../../engine/index.js';
 import type { Definition, Project, Run, RunVariable, User } from '../../store/index.js';
 import { body, invalid, notFound, paging, resolvePath, type BuddyContext } from './buddy-context.js';
 import { actionExecutionJson, actionIdOf, actionTypeOf, executionJson, urls } from './buddy-serializers.js';
@@ -93,6 +93,11 @@ export function registerExecutionRoutes(app: FastifyInstance, ctx: BuddyContext)
         break;
       }
       case 'RUN_DELAYED': {
+        // A delay_until run waiting for its time (buddy-delays.ts); else delayed jobs (GitLab's `when: delayed`).
+        if (run.status === 'created' && isDelayed(run, Date.now())) {
+          await runDelayedNow({ store, engine, logger: ctx.deps.logger }, run.id);
+          break;
+        }
         const delayed = jobs.filter((j) => j.status === 'scheduled');
         if (!delayed.length) throw new AppError('validation_failed', 'Execution is not delayed');
         for (const j of delayed) await engine.playJob(j.id, user);
@@ -131,7 +136,11 @@ export async function runFromBody(ctx: BuddyContext, project: Project, definitio
   if (b.priority !== undefined && !['LOW', 'NORMAL', 'HIGH'].includes(b.priority as string)) problems.push('priority must be one of LOW, NORMAL, HIGH');
   if (b.comment !== undefined && b.comment !== null && typeof b.comment !== 'string') problems.push('comment must be a string');
   for (const f of ['refresh', 'clear_cache']) if (b[f] !== undefined && typeof b[f] !== 'boolean') problems.push(`${f} must be a boolean`);
-  if (b.delay_until !== undefined) problems.push('delay_until is not supported by this server');
+  let delayUntil: number | null = null;
+  if (b.delay_until !== undefined && b.delay_until !== null) {
+    const parsed = parseDelayUntil(b.delay_until, Date.now());
+    if ('error' in parsed) problems.push(parsed.error); else delayUntil = parsed.at;
+  }
   let actionsToRun: number[] | null = null;
   if (b.actions_to_run !== undefined) {
     const ids = Array.isArray(b.actions_to_run) ? b.actions_to_run.map((x) => (typeof x === 'object' && x ? (x as { id?: unknown }).id : x)) : null;
@@ -147,6 +156,6 @@ export async function runFromBody(ctx: BuddyContext, project: Project, definitio
   return startBuddyRun({ store: ctx.deps.store, engine: ctx.deps.engine }, {
     project, definition, ref, sha: typeof revision === 'string' && revision.toUpperCase() !== 'HEAD' ? revision : undefined,
     source, user, variables, comment: (b.comment as string | undefined) ?? null, priority: (b.priority as PriorityName | undefined) ?? null,
-    clearCache: b.clear_cache === true, refresh: b.refresh === true, actionsToRun,
+    clearCache: b.clear_cache === true, refresh: b.refresh === true, actionsToRun, delayUntil,
   });
 }

@@ -1,0 +1,99 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startBuddyServer, type BuddyTestServer } from './support/buddy-server.js';
+import type { Project } from '../../src/server/store/index.js';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const TERMINAL = new Set(['SUCCESSFUL', 'FAILED', 'TERMINATED', 'SKIPPED']);
+
+async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Pipeline settings that used to be stored but inert (docs/buddy-api.md), now acting on real runs. */
+describe('Buddy settings that act: delay_until, loop, RUN_NEXT_PIPELINE, clone depth, message template, retry interval', () => {
+  let s: BuddyTestServer;
+  let project: Project;
+  let P: string;
+
+  before(async () => {
+    s = await startBuddyServer({ runnerConcurrency: 1 });
+    project = await s.project({ 'README.md': 'hi\n' });
+    P = `/api/workspaces/${project.workspacePath}/projects/${project.path}`;
+  });
+  after(async () => { await s?.stop(); });
+
+  async function call(path: string, init: Parameters<BuddyTestServer['api']>[1] = {}): Promise<{ status: number; body: Json }> {
+    const r = await s.api(path, init);
+    const text = await r.text();
+    return { status: r.status, body: text ? JSON.parse(text) as Json : {} };
+  }
+  async function pipeline(fields: Json, actions: Json[]): Promise<Json> {
+    const p = await call(`${P}/pipelines`, { method: 'POST', json: fields });
+    assert.equal(p.status, 201, JSON.stringify(p.body));
+    const ids: number[] = [];
+    for (const a of actions) {
+      const r = await call(`${P}/pipelines/${p.body.id}/actions`, { method: 'POST', json: a });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      ids.push(r.body.id);
+    }
+    return { ...p.body, actionIds: ids };
+  }
+  async function run(pl: Json, json: Json = {}): Promise<Json> {
+    const r = await call(`${P}/pipelines/${pl.id}/executions`, { method: 'POST', json });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    return r.body;
+  }
+  const get = async (pl: Json, id: number) => (await call(`${P}/pipelines/${pl.id}/executions/${id}`)).body;
+  async function finished(pl: Json, id: number, timeoutMs = 30_000): Promise<Json> {
+    return waitFor(`execution ${id}`, async () => { const e = await get(pl, id); return TERMINAL.has(e.status) ? e : null; }, timeoutMs);
+  }
+  const build = (name: string, commands: string[], extra: Json = {}) => ({ name, type: 'BUILD', execute_commands: commands, ...extra });
+
+  it('delay_until: the execution waits ENQUEUED until that time, then runs', async () => {
+    const pl = await pipeline({ name: 'Delayed' }, [build('Go', ['echo went'])]);
+    const at = new Date(Date.now() + 2_500).toISOString();
+    const e = await run(pl, { delay_until: at });
+    assert.equal(e.status, 'ENQUEUED');
+    assert.equal(e.delay_until, at);
+    assert.equal(e.start_date, null);
+    assert.ok(!e.variables.some((v: Json) => v.key.includes('DELAY')), 'the delay is not shown as a variable');
+    await new Promise((r) => setTimeout(r, 1_000));
+    assert.equal((await get(pl, e.id)).status, 'ENQUEUED');
+    const done = await finished(pl, e.id);
+    assert.equal(done.status, 'SUCCESSFUL');
+    assert.ok(Date.parse(done.start_date) >= Date.parse(at), `${done.start_date} >= ${at}`);
+  });
+
+  it('delay_until in the past or not a date is refused with 400', async () => {
+    const pl = await pipeline({ name: 'Delayed bad' }, [build('Go', ['true'])]);
+    for (const delay_until of [new Date(Date.now() - 60_000).toISOString(), 'tomorrow']) {
+      const r = await call(`${P}/pipelines/${pl.id}/executions`, { method: 'POST', json: { delay_until } });
+      assert.equal(r.status, 400, JSON.stringify(r.body));
+      assert.match(r.body.errors[0].message, /delay_until/);
+    }
+  });
+
+  it('RUN_DELAYED starts a delayed execution now; a delayed run neither blocks nor is started by other runs', async () => {
+    const pl = await pipeline({ name: 'Delayed later' }, [build('Go', ['echo now'])]);
+    const delayed = await run(pl, { delay_until: new Date(Date.now() + 3_600_000).toISOString() });
+    assert.equal(delayed.status, 'ENQUEUED');
+    // One run at a time (default): a normal run still starts, and its end does not start the delayed one.
+    const normal = await run(pl);
+    assert.equal((await finished(pl, normal.id)).status, 'SUCCESSFUL');
+    await new Promise((r) => setTimeout(r, 1_200));
+    assert.equal((await get(pl, delayed.id)).status, 'ENQUEUED');
+    const r = await call(`${P}/pipelines/${pl.id}/executions/${delayed.id}`, { method: 'PATCH', json: { operation: 'RUN_DELAYED' } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.delay_until, null);
+    assert.equal((await finished(pl, delayed.id)).status, 'SUCCESSFUL');
+    const again = await call(`${P}/pipelines/${pl.id}/executions/${delayed.id}`, { method: 'PATCH', json: { operation: 'RUN_DELAYED' } });
+    assert.equal(again.status, 400);
+  });
+});
