@@ -96,4 +96,27 @@ describe('Buddy settings that act: delay_until, loop, RUN_NEXT_PIPELINE, clone d
     const again = await call(`${P}/pipelines/${pl.id}/executions/${delayed.id}`, { method: 'PATCH', json: { operation: 'RUN_DELAYED' } });
     assert.equal(again.status, 400);
   });
+
+  it('loop: one execution per combination of the loop values, each with its values as variables, none skipped', async () => {
+    const pl = await pipeline({ name: 'Matrix', loop: ['OS', 'VER'] }, [build('Show', ['echo "combo=$OS-$VER loop=$BUDDY_EXECUTION_LOOP"'])]);
+    const v = await call(`/api/workspaces/${project.workspacePath}/variables`, { method: 'POST', json: { key: 'OS', value: 'linux\nmac', project: { name: project.path }, pipeline: { id: pl.id } } });
+    assert.equal(v.status, 201, JSON.stringify(v.body));
+    const first = await run(pl, { variables: [{ key: 'VER', value: '["1","2","3"]' }] });
+    assert.equal(first.id, 1);
+    const list = await waitFor('six executions', async () => {
+      const l = (await call(`${P}/pipelines/${pl.id}/executions?per_page=50`)).body;
+      return l.executions.length === 6 && l.executions.every((e: Json) => TERMINAL.has(e.status)) ? l : null;
+    }, 60_000);
+    assert.deepEqual(list.executions.map((e: Json) => e.status), Array(6).fill('SUCCESSFUL'));
+    const combos: string[] = [];
+    for (const e of list.executions) {
+      const full = await get(pl, e.id);
+      const line = full.action_executions[0].log.find((l: string) => l.startsWith('combo='));
+      combos.push(line);
+      const vars = Object.fromEntries(full.variables.map((x: Json) => [x.key, x.value]));
+      assert.ok(['linux', 'mac'].includes(vars.OS) && ['1', '2', '3'].includes(vars.VER), JSON.stringify(vars));
+    }
+    assert.deepEqual(combos.map((c) => c.split(' ')[0]).sort(), ['combo=linux-1', 'combo=linux-2', 'combo=linux-3', 'combo=mac-1', 'combo=mac-2', 'combo=mac-3']);
+    assert.ok(combos.some((c) => c.endsWith('loop=6/6')));
+  });
 });

@@ -6,6 +6,7 @@ import { effectiveSettings, PRIORITY_VALUE, type PriorityName } from './buddy-pi
 import { conditionsHold, eventsMatchPush, nextScheduleTime, pushKinds } from './buddy-triggers.js';
 import { clearPipelineCache } from './buddy-caches.js';
 import { DELAY_VARIABLE, delayVariable } from './buddy-delays.js';
+import { LOOP_VARIABLE, loopCombinations, loopRunVariables, pipelineVariableValues } from './buddy-loop.js';
 
 /**
  * Starting Buddy executions: from the API (and the inbound trigger webhook), from SCHEDULE
@@ -37,21 +38,43 @@ export function defaultRefOf(definition: Definition, project: Project): string {
   return plain ?? `refs/heads/${project.defaultBranch}`;
 }
 
+/**
+ * Starts an execution; with the pipeline's `loop` set, one per combination of the loop values
+ * (buddy-loop.ts) — the first is returned, the others are listed in order after it.
+ */
 export async function startBuddyRun(deps: { store: Store; engine: Engine }, request: BuddyRunRequest): Promise<Run> {
+  return (await startBuddyRuns(deps, request))[0]!;
+}
+
+export async function startBuddyRuns(deps: { store: Store; engine: Engine }, request: BuddyRunRequest): Promise<Run[]> {
   const { definition, project } = request;
   if (request.clearCache || request.refresh) await clearPipelineCache(deps.store, definition, project);
-  const result = await deps.engine.createRun({
-    project, definition, ref: request.ref || defaultRefOf(definition, project), sha: request.sha, beforeSha: request.beforeSha,
-    source: request.source, user: request.user,
-    variables: [...(request.variables ?? []).filter((v) => v.key !== DELAY_VARIABLE), ...(request.delayUntil ? [delayVariable(request.delayUntil)] : [])], comment: request.comment ?? null,
-    priority: request.priority ? PRIORITY_VALUE[request.priority] : definition.priority, actionsToRun: request.actionsToRun ?? null,
-    changedPaths: request.changedPaths ?? null,
-  });
-  if (!result.created) {
-    const message = result.reason === 'no_jobs' ? 'The pipeline has no actions to run' : result.message;
-    throw new AppError('validation_failed', message);
+  const own = (request.variables ?? []).filter((v) => v.key !== DELAY_VARIABLE && v.key !== LOOP_VARIABLE);
+  const loopKeys = effectiveSettings(definition).loop;
+  let variableSets: RunVariable[][] = [own];
+  if (loopKeys.length) {
+    const values = { ...await pipelineVariableValues(deps.store, project.workspaceId, project.id, definition.id), ...Object.fromEntries(own.map((v) => [v.key, v.value])) };
+    const combos = loopCombinations(loopKeys, values);
+    if (combos.length) variableSets = loopRunVariables(own, combos);
   }
-  return result.run;
+  const runs: Run[] = [];
+  for (const variables of variableSets) {
+    const result = await deps.engine.createRun({
+      project, definition, ref: request.ref || defaultRefOf(definition, project), sha: request.sha, beforeSha: request.beforeSha,
+      source: request.source, user: request.user,
+      variables: [...variables, ...(request.delayUntil ? [delayVariable(request.delayUntil)] : [])],
+      comment: request.comment ?? null,
+      priority: request.priority ? PRIORITY_VALUE[request.priority] : definition.priority, actionsToRun: request.actionsToRun ?? null,
+      changedPaths: request.changedPaths ?? null,
+    });
+    if (!result.created) {
+      if (runs.length) break; // later loop runs: what was created stands
+      const message = result.reason === 'no_jobs' ? 'The pipeline has no actions to run' : result.message;
+      throw new AppError('validation_failed', message);
+    }
+    runs.push(result.run);
+  }
+  return runs;
 }
 
 /** Definitions that are Buddy pipelines (made through the Buddy API, or given Buddy events). */

@@ -5,6 +5,7 @@ import type { DefinitionPolicies } from './definition-policies.js';
 import { effectiveSettings, type EffectiveSettings } from './buddy-pipeline-settings.js';
 import { COMPLETED } from './statuses.js';
 import { isDelayed } from './buddy-delays.js';
+import { LOOP_VARIABLE } from './buddy-loop.js';
 
 /**
  * Buddy's pipeline settings acting on runs from either API (shared/spec/buddy-api.md §5):
@@ -22,7 +23,8 @@ import { isDelayed } from './buddy-delays.js';
  */
 
 /** `delayed`: a waiting run whose delay_until has not come (buddy-delays.ts); never started by `following`. */
-export interface RunView { id: number; status: string; ref: string; delayed?: boolean }
+/** `loop`: one of the runs of a loop fan-out (buddy-loop.ts); those run in order and are never skipped. */
+export interface RunView { id: number; status: string; ref: string; delayed?: boolean; loop?: boolean }
 
 /** A run is "in progress" once admitted and until it ends; `created` runs are waiting. */
 function inProgress(r: RunView): boolean {
@@ -53,9 +55,9 @@ export function following(settings: EffectiveSettings, others: RunView[]): { sta
   if (waiting.length === 0) return { start: [], skip: [] };
   if (settings.concurrent_pipeline_runs) return { start: waiting.map((r) => r.id), skip: [] };
   if (others.some(inProgress)) return { start: [], skip: [] };
-  if (settings.no_skip_to_most_recent) return { start: [waiting[0]!.id], skip: [] };
+  if (settings.no_skip_to_most_recent || waiting[0]!.loop) return { start: [waiting[0]!.id], skip: [] };
   const newest = waiting[waiting.length - 1]!;
-  return { start: [newest.id], skip: waiting.filter((r) => r.id !== newest.id && r.ref === newest.ref).map((r) => r.id) };
+  return { start: [newest.id], skip: waiting.filter((r) => r.id !== newest.id && r.ref === newest.ref && !r.loop).map((r) => r.id) };
 }
 
 /** Pause after `pause_on_repeated_failures` failed runs in a row (pipelines with a SCHEDULE event). */
@@ -82,7 +84,7 @@ export function createBuddyPolicies(deps: BuddyPolicyDeps): DefinitionPolicies {
       orderBy: 'id', sort: 'asc', offset: 0, limit: 1000,
     });
     const now = deps.now();
-    return runs.map((r) => ({ id: r.id, status: r.status, ref: r.ref, delayed: isDelayed(r, now) }));
+    return runs.map((r) => ({ id: r.id, status: r.status, ref: r.ref, delayed: isDelayed(r, now), loop: r.variables.some((v) => v.key === LOOP_VARIABLE) }));
   }
 
   return {

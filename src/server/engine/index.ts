@@ -38,3 +38,5 @@ export { createSchedules, type Schedules } from './schedules.js';
 export { nextCronTime, cronProblems, validTimezone } from './schedule-cron.js';
 export { createWebhooks, retryDelayMs, type Webhooks, type WebhookOptions } from './webhooks.js';
 export { startDueDelayedRuns, runDelayedNow, parseDelayUntil, delayUntilOf, isDelayed, DELAY_VARIABLE } from './buddy-delays.js';
+export { startBuddyRuns } from './buddy-runs.js';
+export { loopCombinations, loopValues, LOOP_VARIABLE } from './buddy-loop.js';
