@@ -1,4 +1,7 @@
 import type { GitInfo } from '../protocol/index.js';
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { runProcessTree } from './process-tree.js';
 
 /**
@@ -46,6 +49,30 @@ export async function gitCheckout(input: CheckoutInput): Promise<CheckoutOutcome
   const { git: info } = input;
   const depthArgs = info.depth > 0 ? ['--depth', String(info.depth)] : [];
   input.log(info.depth > 0 ? `Fetching changes with git depth set to ${info.depth}...\n` : 'Fetching changes...\n');
+  // Fast path: one `git clone` (init, origin and the shallow fetch of the job's ref in one
+  // process) when the directory is empty and the ref is a plain branch or tag name. Every
+  // process started costs the runner's main thread a fork, so 2 beat 5.
+  if (await isEmptyDir(input.projectDir) && /^[\w./-]+$/.test(info.ref) && info.repo_object_format !== 'sha256') {
+    // A plain path would make git ignore --depth ("local clone"): keep GIT_DEPTH's meaning.
+    const url = info.depth > 0 && info.repo_url.startsWith('/') ? pathToFileURL(info.repo_url).href : info.repo_url;
+    const cloned = await git(['clone', '--quiet', '--no-checkout', '--no-tags', ...depthArgs, '--branch', info.ref, url, input.projectDir], true);
+    if (cloned.ok) {
+      input.log('Created fresh repository.\n');
+      const out = await git(['checkout', '-f', '-q', info.sha], true);
+      if (out.ok) {
+        input.log(`Checking out ${info.sha.slice(0, 8)} as detached HEAD (ref is ${info.ref})...\n`);
+        input.log('Skipping Git submodules setup\n');
+        return { ok: true };
+      }
+      if (out.reason !== 'failed') return out;
+      // The ref moved on since the run was created: fetch the sha itself below.
+      const fetched = await git(['fetch', '--quiet', '--no-tags', ...depthArgs, 'origin', info.sha]);
+      if (!fetched.ok) return fetched;
+      return checkoutSha();
+    }
+    if (cloned.reason !== 'failed') return cloned;
+    await rm(join(input.projectDir, '.git'), { recursive: true, force: true });
+  }
   const initArgs = ['init'];
   if (info.repo_object_format === 'sha256') initArgs.push('--object-format=sha256');
   initArgs.push(input.projectDir);
@@ -65,9 +92,21 @@ export async function gitCheckout(input: CheckoutInput): Promise<CheckoutOutcome
     step = await git([...fetchBase, info.sha]);
     if (!step.ok) return step;
   }
-  input.log(`Checking out ${info.sha.slice(0, 8)} as detached HEAD (ref is ${info.ref})...\n`);
-  step = await git(['checkout', '-f', '-q', info.sha]);
-  if (!step.ok) return step;
-  input.log('Skipping Git submodules setup\n');
-  return { ok: true };
+  return checkoutSha();
+
+  async function checkoutSha(): Promise<CheckoutOutcome> {
+    input.log(`Checking out ${info.sha.slice(0, 8)} as detached HEAD (ref is ${info.ref})...\n`);
+    const done = await git(['checkout', '-f', '-q', info.sha]);
+    if (!done.ok) return done;
+    input.log('Skipping Git submodules setup\n');
+    return { ok: true };
+  }
+}
+
+async function isEmptyDir(dir: string): Promise<boolean> {
+  try {
+    return (await readdir(dir)).length === 0;
+  } catch {
+    return false;
+  }
 }
