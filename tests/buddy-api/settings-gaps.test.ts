@@ -119,4 +119,27 @@ describe('Buddy settings that act: delay_until, loop, RUN_NEXT_PIPELINE, clone d
     assert.deepEqual(combos.map((c) => c.split(' ')[0]).sort(), ['combo=linux-1', 'combo=linux-2', 'combo=linux-3', 'combo=mac-1', 'combo=mac-2', 'combo=mac-3']);
     assert.ok(combos.some((c) => c.endsWith('loop=6/6')));
   });
+
+  it('RUN_NEXT_PIPELINE starts the next pipeline with the action\'s variables; with wait it mirrors the next execution', async () => {
+    const next = await pipeline({ name: 'Next' }, [build('Receive', ['echo "got=$FROM_A"', 'test "$FROM_A" != fail'])]);
+    const first = await pipeline({ name: 'First' }, [
+      build('Before', ['echo before']),
+      { name: 'Go next', type: 'RUN_NEXT_PIPELINE', next_pipeline_id: next.id, variables: [{ key: 'FROM_A', value: 'hello' }] },
+    ]);
+    const e = await run(first);
+    assert.equal((await finished(first, e.id)).status, 'SUCCESSFUL');
+    const n = await finished(next, 1);
+    assert.equal(n.status, 'SUCCESSFUL');
+    assert.equal(n.triggeredOn, 'PIPELINE');
+    assert.ok(n.action_executions[0].log.some((l: string) => l.includes('got=hello')));
+    const done = await get(first, e.id);
+    assert.ok(done.action_executions[1].log.some((l: string) => l.includes('execution #1')), JSON.stringify(done.action_executions[1].log));
+
+    const waiting = await pipeline({ name: 'First, waits' }, [
+      { name: 'Go next and wait', type: 'RUN_NEXT_PIPELINE', next_pipeline_id: next.id, wait: true, variables: [{ key: 'FROM_A', value: 'fail' }] },
+    ]);
+    const w = await run(waiting);
+    assert.equal((await finished(waiting, w.id)).status, 'FAILED');
+    assert.equal((await finished(next, 2)).status, 'FAILED');
+  });
 });

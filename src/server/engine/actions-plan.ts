@@ -24,6 +24,11 @@
 export const SUPPORTED_ACTION_TYPES = ['BUILD', 'SLEEP', 'WAIT_FOR_APPLY', 'WAIT_FOR_VARIABLES', 'RUN_NEXT_PIPELINE'] as const;
 export const TRIGGER_TIMES = ['ON_EVERY_EXECUTION', 'ON_SUCCESS', 'ON_FAILURE', 'ON_BACK_TO_SUCCESS', 'ON_WARNING', 'ON_WAIT_FOR_APPROVE', 'ON_TERMINATE'] as const;
 export const RUN_NEXT = ['WAIT_ON_SUCCESS', 'IN_SOFT_PARALLEL', 'IN_HARD_PARALLEL'] as const;
+/**
+ * The tag of jobs the server runs itself (RUN_NEXT_PIPELINE, buddy-run-next.ts): no runner carries
+ * it, so no runner claims them.
+ */
+export const SERVER_ACTION_TAG = 'runnel-server-action';
 /** GitLab's retry:max upper bound; Buddy allows more, Runnel retries at most this many times. */
 export const MAX_RETRIES = 2;
 
@@ -105,6 +110,7 @@ function jobOf(action: ActionInput, stage: string, when: string, options: Action
       return { ...job, when: 'manual', allow_failure: false };
     case 'RUN_NEXT_PIPELINE':
       job.script = [`echo "Next pipeline: ${String(s.next_project_name ?? '')} #${String(s.next_pipeline_id ?? '')}"`];
+      job.tags = [SERVER_ACTION_TAG];
       break;
     default:
       job.script = ['echo "Unsupported action type"', 'exit 1'];

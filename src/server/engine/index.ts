@@ -40,3 +40,4 @@ export { createWebhooks, retryDelayMs, type Webhooks, type WebhookOptions } from
 export { startDueDelayedRuns, runDelayedNow, parseDelayUntil, delayUntilOf, isDelayed, DELAY_VARIABLE } from './buddy-delays.js';
 export { startBuddyRuns } from './buddy-runs.js';
 export { loopCombinations, loopValues, LOOP_VARIABLE } from './buddy-loop.js';
+export { runNextPipelines, passedVariables, mirroredState, SERVER_ACTION_TAG } from './buddy-run-next.js';

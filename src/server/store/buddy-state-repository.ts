@@ -57,6 +57,12 @@ export function createBuddyStateRepository(db: Kysely<Tables>) {
         .where('variables_json', 'like', `%${text}%`).orderBy('id').execute();
       return rows.map((r) => r.id);
     },
+    /** Ids of pending/running jobs carrying a tag (jobs the server runs itself, e.g. RUN_NEXT_PIPELINE). */
+    async serverActionJobs(tag: string): Promise<number[]> {
+      const rows = await db.selectFrom('jobs').select('id').where('status', 'in', ['pending', 'running'])
+        .where('tags_json', 'like', `%${JSON.stringify(tag)}%`).orderBy('id').execute();
+      return rows.map((r) => r.id);
+    },
     async key(name: string): Promise<string | null> {
       const row = await db.selectFrom('buddy_keys').select('value').where('name', '=', name).executeTakeFirst();
       return row?.value ?? null;

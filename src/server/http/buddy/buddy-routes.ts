@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, isAppError, systemClock } from '../../../shared/index.js';
-import { createBuddyEngineHooks, createBuddyWebhooks, createLoop, fireSchedules, followPushes, startDueDelayedRuns } from '../../engine/index.js';
+import { createBuddyEngineHooks, createBuddyWebhooks, createLoop, fireSchedules, followPushes, startDueDelayedRuns, runNextPipelines } from '../../engine/index.js';
 import type { HttpDeps } from '../deps.js';
 import { buddyError } from '../errors.js';
 import { HttpReply } from '../http-reply.js';
@@ -22,7 +22,7 @@ import { registerYamlRoutes } from './yaml-routes.js';
  * because its first segment is the literal `workspaces`. Errors on both mounts get Buddy's body.
  *
  * Background work started here, with the app's lifecycle: outbound webhook deliveries (fed by the
- * notifier), SCHEDULE events, delayed runs (delay_until) coming due, and PUSH/CREATE_REF events of Buddy pipelines.
+ * notifier), SCHEDULE events, delayed runs (delay_until) coming due, RUN_NEXT_PIPELINE actions, and PUSH/CREATE_REF events of Buddy pipelines.
  */
 export function registerBuddyRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const hooks = deps.buddy ?? createBuddyEngineHooks({ store: deps.store, clock: systemClock, logger: deps.logger });
@@ -34,13 +34,14 @@ export function registerBuddyRoutes(app: FastifyInstance, deps: HttpDeps): void 
     createLoop('buddy-webhooks', 2_000, () => webhooks.deliver(), deps.logger),
     createLoop('buddy-schedules', 15_000, () => fireSchedules(engineDeps, Date.now()), deps.logger),
     createLoop('buddy-delayed-runs', 1_000, () => startDueDelayedRuns(engineDeps, Date.now()), deps.logger),
+    createLoop('buddy-run-next', 1_000, () => runNextPipelines(engineDeps, Date.now()), deps.logger),
     createLoop('buddy-pushes', 2_000, () => followPushes({ ...engineDeps, onPush: (p) => webhooks.onPush(p) }), deps.logger),
   ];
   let unsubscribe: (() => void) | null = null;
   app.addHook('onReady', async () => {
     unsubscribe = deps.notifier.subscribe((event) => {
       webhooks.listener(event);
-      if (event.type === 'run') void loops[0]!.kick();
+      if (event.type === 'run') { void loops[0]!.kick(); void loops[3]!.kick(); }
     });
     for (const loop of loops) { loop.start(); void loop.kick(); }
   });
