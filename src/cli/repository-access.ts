@@ -13,22 +13,39 @@ export function createRepositoryAccess(host: RepositoryHost, baseUrl: () => stri
   const ws = (p: Project) => p.workspacePath;
   return {
     async resolveRef(project, ref) {
-      const sha = await host.resolveRef(ws(project), project.path, ref);
-      if (!sha) return null;
-      if (/^[0-9a-f]{40}$/.test(ref)) return { sha, tag: false, ref };
-      if (ref.startsWith('refs/tags/')) return { sha, tag: true, ref: ref.slice(10) };
-      if (ref.startsWith('refs/heads/')) return { sha, tag: false, ref: ref.slice(11) };
-      const asBranch = await host.resolveRef(ws(project), project.path, `refs/heads/${ref}`);
-      return { sha, tag: asBranch === null, ref };
+      if (/^[0-9a-f]{40}$/.test(ref) || ref.startsWith('refs/')) {
+        const sha = await host.resolveRef(ws(project), project.path, ref);
+        if (!sha) return null;
+        if (ref.startsWith('refs/tags/')) return { sha, tag: true, ref: ref.slice(10) };
+        if (ref.startsWith('refs/heads/')) return { sha, tag: false, ref: ref.slice(11) };
+        return { sha, tag: false, ref };
+      }
+      // A short name is a branch first, then a tag (as GitLab resolves it): one lookup for branches.
+      const branch = await host.resolveRef(ws(project), project.path, `refs/heads/${ref}`);
+      if (branch) return { sha: branch, tag: false, ref };
+      const tag = await host.resolveRef(ws(project), project.path, `refs/tags/${ref}`);
+      return tag ? { sha: tag, tag: true, ref } : null;
     },
     async readFile(project, sha, path) {
+      // The CI file and the commit are read by one `git cat-file --batch`; the commit is kept
+      // briefly for the commit() call that run creation makes next.
+      const gitDir = host.pathOf(ws(project), project.path);
+      const both = await readCommitAndFile(host.gitBinary, gitDir, sha, path);
+      if (both) {
+        remember(`${gitDir}\0${sha}`, both.commit);
+        return both.file;
+      }
       const data = await host.readFile(ws(project), project.path, sha, path);
       return data === null ? null : data.toString('utf8');
     },
     listFiles: (project, sha) => host.listFiles(ws(project), project.path, sha),
     hashFiles: (project, sha, paths) => host.hashFiles(ws(project), project.path, sha, paths),
     changedPaths: (project, before, after) => host.changedPaths(ws(project), project.path, before, after),
-    commit: (project, sha) => commitInfo(host.gitBinary, host.pathOf(ws(project), project.path), sha),
+    commit(project, sha) {
+      const gitDir = host.pathOf(ws(project), project.path);
+      const known = recall(`${gitDir}\0${sha}`);
+      return known !== undefined ? Promise.resolve(known) : commitInfo(host.gitBinary, gitDir, sha);
+    },
     cloneUrl(project, jobToken, runnerKind) {
       if (runnerKind === 'embedded') return pathToFileURL(host.pathOf(ws(project), project.path)).href;
       const url = new URL(`${baseUrl()}/${ws(project)}/${project.path}.git`);
@@ -52,4 +69,64 @@ function commitInfo(git: string, gitDir: string, sha: string): Promise<{ message
       resolve(timestamp && author !== undefined ? { timestamp: timestamp.trim(), author, message: rest.join('\0').trimEnd() } : null);
     });
   });
+}
+
+type CommitInfo = { message: string; author: string; timestamp: string };
+
+const recentCommits = new Map<string, { info: CommitInfo | null; until: number }>();
+
+function remember(key: string, info: CommitInfo | null): void {
+  if (recentCommits.size > 200) recentCommits.clear();
+  recentCommits.set(key, { info, until: Date.now() + 10_000 });
+}
+
+function recall(key: string): CommitInfo | null | undefined {
+  const hit = recentCommits.get(key);
+  return hit && hit.until > Date.now() ? hit.info : undefined;
+}
+
+/** `<sha>` and `<sha>:<path>` through one cat-file --batch; null when the call itself fails. */
+function readCommitAndFile(git: string, gitDir: string, sha: string, path: string): Promise<{ commit: CommitInfo | null; file: string | null } | null> {
+  if (!/^[0-9a-f]{40,64}$/.test(sha) || /[\n\0]/.test(path)) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const child = spawn(git, ['--git-dir', gitDir, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.on('error', () => resolve(null));
+    child.on('close', (code) => {
+      if (code !== 0) return resolve(null);
+      const out = Buffer.concat(chunks);
+      const objects: Array<{ type: string; body: Buffer } | null> = [];
+      let at = 0;
+      while (at < out.length && objects.length < 2) {
+        const nl = out.indexOf(0x0a, at);
+        if (nl < 0) break;
+        const header = out.subarray(at, nl).toString('utf8').split(' ');
+        if (header[1] === 'missing' || header.length < 3) { objects.push(null); at = nl + 1; continue; }
+        const size = Number(header[2]);
+        objects.push({ type: header[1]!, body: out.subarray(nl + 1, nl + 1 + size) });
+        at = nl + 1 + size + 1;
+      }
+      const [commitObject, fileObject] = objects;
+      resolve({
+        commit: commitObject && commitObject.type === 'commit' ? parseCommit(commitObject.body.toString('utf8')) : null,
+        file: fileObject && fileObject.type === 'blob' ? fileObject.body.toString('utf8') : null,
+      });
+    });
+    child.stdin.end(`${sha}\n${sha}:${path.replace(/^\/+/, '')}\n`);
+  });
+}
+
+/** A raw commit object → author "Name <email>", ISO author date, message. */
+function parseCommit(raw: string): CommitInfo | null {
+  const split = raw.indexOf('\n\n');
+  const headers = raw.slice(0, split < 0 ? raw.length : split).split('\n');
+  const author = headers.find((h) => h.startsWith('author '));
+  const m = author ? /^author (.*) (\d+) ([+-])(\d\d)(\d\d)$/.exec(author) : null;
+  if (!m) return null;
+  const seconds = Number(m[2]);
+  const offsetMinutes = (m[3] === '-' ? -1 : 1) * (Number(m[4]) * 60 + Number(m[5]));
+  const local = new Date((seconds + offsetMinutes * 60) * 1000).toISOString().slice(0, 19);
+  const timestamp = `${local}${m[3]}${m[4]}:${m[5]}`;
+  return { author: m[1]!, timestamp, message: split < 0 ? '' : raw.slice(split + 2).trimEnd() };
 }

@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRepositoryHost } from '../server/git/index.js';
+import { silentLogger } from '../shared/index.js';
+import type { Project } from '../server/store/index.js';
+import { git, gitEnv, makeWorkingRepo } from '../../tests/support/git.js';
+import { createRepositoryAccess } from './repository-access.js';
+
+test('reads the CI file and the commit in one go, with the same commit facts as git log', async () => {
+  const host = createRepositoryHost({ reposDir: mkdtempSync(join(tmpdir(), 'runnel-ra-')), logger: silentLogger() });
+  await host.create('ws', 'p', 'main');
+  const repo = makeWorkingRepo({ '.gitlab-ci.yml': 'a:\n  script: [x]\n' });
+  const sha = repo.commit({ 'b.txt': 'b' }, 'Second\n\nwith a body');
+  git(repo.dir, ['push', '-q', host.pathOf('ws', 'p'), 'HEAD:refs/heads/main', 'HEAD:refs/tags/v1'], gitEnv());
+  const access = createRepositoryAccess(host, () => 'http://runnel.test');
+  const project = { workspacePath: 'ws', path: 'p' } as Project;
+  const expected = await access.commit(project, sha);
+  assert.ok(expected);
+  assert.equal(await access.readFile(project, sha, '.gitlab-ci.yml'), 'a:\n  script: [x]\n');
+  assert.equal(await access.readFile(project, sha, 'missing.yml'), null);
+  assert.deepEqual(await access.commit(project, sha), expected, 'the remembered commit equals git log\'s');
+  assert.equal(expected.message, 'Second\n\nwith a body');
+  assert.match(expected.author, /^Test <test@example.com>$/);
+  assert.deepEqual(await access.resolveRef(project, 'main'), { sha, tag: false, ref: 'main' });
+  assert.deepEqual(await access.resolveRef(project, 'v1'), { sha, tag: true, ref: 'v1' });
+  assert.deepEqual(await access.resolveRef(project, 'refs/tags/v1'), { sha, tag: true, ref: 'v1' });
+  assert.equal(await access.resolveRef(project, 'nope'), null);
+});
