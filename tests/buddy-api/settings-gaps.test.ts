@@ -142,4 +142,14 @@ describe('Buddy settings that act: delay_until, loop, RUN_NEXT_PIPELINE, clone d
     assert.equal((await finished(waiting, w.id)).status, 'FAILED');
     assert.equal((await finished(next, 2)).status, 'FAILED');
   });
+
+  it('clone_depth reaches the checkout as GIT_DEPTH; fetch_all_refs makes it a full clone (0)', async () => {
+    const shallow = await pipeline({ name: 'Shallow', clone_depth: 1 }, [build('Depth', ['echo "depth=$GIT_DEPTH"'])]);
+    const full = await pipeline({ name: 'All refs', clone_depth: 1, fetch_all_refs: true }, [build('Depth', ['echo "depth=$GIT_DEPTH"'])]);
+    for (const [pl, want] of [[shallow, 'depth=1'], [full, 'depth=0']] as const) {
+      const e = await finished(pl, (await run(pl)).id);
+      assert.equal(e.status, 'SUCCESSFUL');
+      assert.ok(e.action_executions[0].log.some((l: string) => l.includes(want)), `${want} in ${JSON.stringify(e.action_executions[0].log)}`);
+    }
+  });
 });
