@@ -1,8 +1,5 @@
-import type { DefinitionPolicies } from '../../server/engine/index.js';
+import { processRun, type DefinitionPolicies } from '../../server/engine/index.js';
 import type { Job } from '../../server/store/index.js';
-// processRun is not exported by the engine's index; a local run needs it once, in its admit hook.
-// eslint-disable-next-line runnel/layers
-import { processRun } from '../../server/engine/run-processing.js';
 import { systemClock } from '../../shared/index.js';
 
 /**

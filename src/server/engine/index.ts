@@ -41,3 +41,4 @@ export { startDueDelayedRuns, runDelayedNow, parseDelayUntil, delayUntilOf, isDe
 export { startBuddyRuns } from './buddy-runs.js';
 export { loopCombinations, loopValues, LOOP_VARIABLE } from './buddy-loop.js';
 export { runNextPipelines, passedVariables, mirroredState, SERVER_ACTION_TAG } from './buddy-run-next.js';
+export { processRun, runStatusOf, type ProcessOutcome } from './run-processing.js';
