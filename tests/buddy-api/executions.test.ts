@@ -4,21 +4,13 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHmac } from 'node:crypto';
 import { startBuddyServer, type BuddyTestServer } from './support/buddy-server.js';
+import { waitFor } from '../support/wait.js';
 import { fireSchedules } from '../../src/server/engine/index.js';
 import type { Project, Run } from '../../src/server/store/index.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const TERMINAL = new Set(['SUCCESSFUL', 'FAILED', 'TERMINATED', 'SKIPPED']);
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('Buddy executions really run, and pipeline settings act (embedded runner)', () => {
   let s: BuddyTestServer;

@@ -1,20 +1,12 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBuddyServer, type BuddyTestServer } from './support/buddy-server.js';
+import { waitFor } from '../support/wait.js';
 import type { Project } from '../../src/server/store/index.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const TERMINAL = new Set(['SUCCESSFUL', 'FAILED', 'TERMINATED', 'SKIPPED']);
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Pipeline settings that used to be stored but inert (docs/buddy-api.md), now acting on real runs. */
 describe('Buddy settings that act: delay_until, loop, RUN_NEXT_PIPELINE, clone depth, message template, retry interval', () => {
