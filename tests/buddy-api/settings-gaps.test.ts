@@ -144,4 +144,27 @@ describe('Buddy settings that act: delay_until, loop, RUN_NEXT_PIPELINE, clone d
       assert.ok(e.action_executions[0].log.some((l: string) => l.includes(want)), `${want} in ${JSON.stringify(e.action_executions[0].log)}`);
     }
   });
+
+  it('execution_message_template titles each execution; refresh and clear_cache are shown as asked', async () => {
+    const pl = await pipeline({ name: 'Titled', execution_message_template: 'Deploy $BUDDY_EXECUTION_BRANCH #$BUDDY_EXECUTION_ID by $WHO' }, [build('Go', ['true'])]);
+    const e = await run(pl, { variables: [{ key: 'WHO', value: 'ci-bot' }], clear_cache: true });
+    const done = await finished(pl, e.id);
+    assert.equal(done.title, `Deploy main #${e.id} by ci-bot`);
+    assert.equal(done.clear_cache, true);
+    assert.equal(done.refresh, false);
+    const plain = await pipeline({ name: 'Default title' }, [build('Go', ['true'])]);
+    const d = await finished(plain, (await run(plain)).id);
+    assert.equal(d.title, 'initial', 'the default template is the commit subject');
+  });
+
+  it('retry_interval waits between a failed attempt and its retry', async () => {
+    const pl = await pipeline({ name: 'Retry later' }, [build('Flaky', ['exit 1'], { retry_count: 1, retry_interval: 2 })]);
+    const e = await run(pl);
+    const done = await finished(pl, e.id, 40_000);
+    assert.equal(done.status, 'FAILED');
+    const jobs = await s.store.jobs.forRun(done.gitlab_pipeline_id as number, { includeRetried: true });
+    assert.equal(jobs.length, 2);
+    const [first, second] = jobs.sort((a, b) => a.id - b.id);
+    assert.ok(second!.startedAt! - first!.finishedAt! >= 1_800, `retry started ${second!.startedAt! - first!.finishedAt!} ms after the failure`);
+  });
 });

@@ -29,6 +29,9 @@ export const RUN_NEXT = ['WAIT_ON_SUCCESS', 'IN_SOFT_PARALLEL', 'IN_HARD_PARALLE
  * it, so no runner claims them.
  */
 export const SERVER_ACTION_TAG = 'runnel-server-action';
+/** Read by the engine: seconds to wait before an automatic retry is queued (engine.ts). */
+const RETRY_DELAY_VARIABLE = 'RUNNEL_RETRY_DELAY_SECONDS';
+
 /** GitLab's retry:max upper bound; Buddy allows more, Runnel retries at most this many times. */
 export const MAX_RETRIES = 2;
 
@@ -82,6 +85,9 @@ function jobOf(action: ActionInput, stage: string, when: string, options: Action
   if (options.pipeline.tags.length) job.tags = options.pipeline.tags;
   const retries = Math.min(MAX_RETRIES, Math.max(0, Number(s.retry_count ?? 0) || 0));
   if (retries > 0) job.retry = retries;
+  // Buddy's retry_interval: the engine waits this long before a retried attempt is queued.
+  const interval = Math.max(0, Math.floor(Number(s.retry_interval ?? 0) || 0));
+  if (retries > 0 && interval > 0) (job.variables as Record<string, string>)[RETRY_DELAY_VARIABLE] = String(interval);
   const timeout = Number(s.timeout ?? 0);
   if (timeout > 0) job.timeout = `${Math.ceil(timeout)} seconds`;
   switch (action.type) {

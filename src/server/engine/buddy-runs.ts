@@ -72,7 +72,15 @@ export async function startBuddyRuns(deps: { store: Store; engine: Engine }, req
       const message = result.reason === 'no_jobs' ? 'The pipeline has no actions to run' : result.message;
       throw new AppError('validation_failed', message);
     }
-    runs.push(result.run);
+    let run = result.run;
+    if (request.refresh || request.clearCache) {
+      // Kept on the run so the execution shows how it was asked for (Buddy's refresh / clear_cache).
+      const latest = (await deps.store.runs.byId(run.id)) ?? run;
+      const buddy = { ...(latest.context.buddy as Record<string, unknown> | undefined), refresh: request.refresh === true, clearCache: request.clearCache === true };
+      await deps.store.runs.update(run.id, { context: { ...latest.context, buddy }, updatedAt: latest.updatedAt });
+      run = (await deps.store.runs.byId(run.id)) ?? run;
+    }
+    runs.push(run);
   }
   return runs;
 }

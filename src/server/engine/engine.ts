@@ -354,8 +354,13 @@ export function createEngine(deps: EngineDeps) {
       if (current.resourceGroup) await releaseResource(tx, current, notify);
       const run = (await tx.runs.byId(current.runId))!;
       if (state === 'failed' && shouldRetry(spec.retry as PlanRetry | undefined, current.attempt, failureReason, exitCode)) {
-        const [fresh] = await cloneForRetry(tx, current, current.userId, 'pending');
-        notify.push(() => events.jobQueued());
+        // A job may ask for a pause before its retry (Runnel's RUNNEL_RETRY_DELAY_SECONDS; Buddy's
+        // retry_interval): the attempt is then scheduled and the scheduled-jobs loop queues it.
+        const delaySeconds = Number(spec.variables?.RUNNEL_RETRY_DELAY_SECONDS?.value ?? 0);
+        const delayed = Number.isFinite(delaySeconds) && delaySeconds > 0;
+        const [fresh] = await cloneForRetry(tx, current, current.userId, delayed ? 'scheduled' : 'pending');
+        if (fresh && delayed) await tx.jobs.update(fresh.id, { scheduledAt: now + Math.min(delaySeconds, 86_400) * 1000, queuedAt: null });
+        else notify.push(() => events.jobQueued());
         logger.info({ jobId, retryJobId: fresh?.id, attempt: current.attempt + 1 }, 'job retried automatically');
       } else {
         const outcome2 = await processRun(tx, current.runId, { changedNames: [current.name] }, clock);

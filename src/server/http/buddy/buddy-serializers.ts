@@ -1,3 +1,4 @@
+import { expandExisting } from '../../../pipeline/index.js';
 import { actionExecutionStatus, DELAY_VARIABLE, delayUntilOf, effectiveSettings, executionStatus, priorityName, toBuddyStatus, isCompleted } from '../../engine/index.js';
 import type { Definition, Job, Project, Run, User, Workspace } from '../../store/index.js';
 import { iso, type BuddyContext } from './buddy-context.js';
@@ -164,11 +165,12 @@ export async function executionJson(ctx: BuddyContext, p: Project, d: Definition
     triggeredOn: TRIGGERED_ON[run.source] ?? 'API', priority: priorityName(run.priority),
     refresh: ctxInfo.buddy?.refresh ?? false, clear_cache: ctxInfo.buddy?.clearCache ?? false,
     status: executionStatus(run, waiting ? actionTypeOf(waiting) : null), comment: run.comment,
+    title: executionTitle(d, run),
     branch: run.tag ? null : { url: `${urls.project(ctx, p).url}/repository/branches/${run.ref}`, html_url: `${urls.project(ctx, p).html_url}/repository/branch/${run.ref}`, name: run.ref, default: run.ref === p.defaultBranch },
     tag: run.tag ? { name: run.ref } : null,
     pull_request: null,
     from_revision: /^0+$/.test(run.beforeSha) ? null : { revision: run.beforeSha },
-    to_revision: { url: `${urls.project(ctx, p).url}/repository/commits/${run.sha}`, html_url: `${urls.project(ctx, p).html_url}/repository/commit/${run.sha}`, revision: run.sha },
+    to_revision: { url: `${urls.project(ctx, p).url}/repository/commits/${run.sha}`, html_url: `${urls.project(ctx, p).html_url}/repository/commit/${run.sha}`, revision: run.sha, message: predefinedOf(run).CI_COMMIT_MESSAGE ?? null },
     creator: creator ? memberJson(ctx, p.workspacePath, creator) : null,
     pipeline: { ...pl, id: d.id, identifier: d.identifier, name: d.name },
     variables: run.variables.filter((v) => v.key !== DELAY_VARIABLE).map((v) => ({ key: v.key, value: v.value, type: 'VAR', encrypted: false })),
@@ -197,4 +199,27 @@ export function actionExecutionJson(ctx: BuddyContext, p: Project, d: Definition
     gitlab_job_id: j.id,
     ...(log !== null && { log: log.split('\n') }),
   };
+}
+
+function predefinedOf(run: Run): Record<string, string> {
+  return (run.context.predefined as Record<string, string> | undefined) ?? {};
+}
+
+/**
+ * The execution's title: the pipeline's execution_message_template expanded with the run's
+ * variables and Buddy's execution variables (default: the commit's subject line).
+ */
+export function executionTitle(d: Definition, run: Run): string {
+  const template = typeof d.settings.execution_message_template === 'string' ? d.settings.execution_message_template : '$BUDDY_EXECUTION_REVISION_SUBJECT';
+  const predefined = predefinedOf(run);
+  const values: Record<string, string> = {
+    BUDDY_EXECUTION_REVISION_SUBJECT: predefined.CI_COMMIT_TITLE ?? '',
+    BUDDY_RUN_COMMIT_SUBJECT: predefined.CI_COMMIT_TITLE ?? '',
+    BUDDY_EXECUTION_REVISION_MESSAGE: predefined.CI_COMMIT_MESSAGE ?? '',
+    BUDDY_EXECUTION_REVISION: run.sha, BUDDY_EXECUTION_BRANCH: run.tag ? '' : run.ref, BUDDY_EXECUTION_TAG: run.tag ? run.ref : '',
+    BUDDY_EXECUTION_ID: String(run.number), BUDDY_EXECUTION_COMMENT: run.comment ?? '', BUDDY_PIPELINE_NAME: d.name,
+    BUDDY_PIPELINE_ID: String(d.id),
+    ...Object.fromEntries(run.variables.map((v) => [v.key, v.value])),
+  };
+  return expandExisting(template, (name) => values[name]).replace(/\$\$/g, '$');
 }
