@@ -52,7 +52,7 @@ export async function gitCheckout(input: CheckoutInput): Promise<CheckoutOutcome
   // Fast path: one `git clone` (init, origin and the shallow fetch of the job's ref in one
   // process) when the directory is empty and the ref is a plain branch or tag name. Every
   // process started costs the runner's main thread a fork, so 2 beat 5.
-  if (await isEmptyDir(input.projectDir) && /^[\w./-]+$/.test(info.ref) && info.repo_object_format !== 'sha256') {
+  if (await isEmptyDir(input.projectDir) && /^[\w./-]+$/.test(info.ref) && info.repo_object_format !== 'sha256' && !info.refspecs.some((r) => r.includes('*'))) {
     // A plain path would make git ignore --depth ("local clone"): keep GIT_DEPTH's meaning.
     const url = info.depth > 0 && info.repo_url.startsWith('/') ? pathToFileURL(info.repo_url).href : info.repo_url;
     const cloned = await git(['clone', '--quiet', '--no-checkout', '--no-tags', ...depthArgs, '--branch', info.ref, url, input.projectDir], true);

@@ -1,5 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { startBuddyServer, type BuddyTestServer } from './support/buddy-server.js';
 import { waitFor } from '../support/wait.js';
 import type { Project } from '../../src/server/store/index.js';
@@ -136,12 +137,16 @@ describe('Buddy settings that act: delay_until, loop, RUN_NEXT_PIPELINE, clone d
   });
 
   it('clone_depth reaches the checkout as GIT_DEPTH; fetch_all_refs makes it a full clone (0)', async () => {
-    const shallow = await pipeline({ name: 'Shallow', clone_depth: 1 }, [build('Depth', ['echo "depth=$GIT_DEPTH"'])]);
-    const full = await pipeline({ name: 'All refs', clone_depth: 1, fetch_all_refs: true }, [build('Depth', ['echo "depth=$GIT_DEPTH"'])]);
-    for (const [pl, want] of [[shallow, 'depth=1'], [full, 'depth=0']] as const) {
+    execFileSync('git', ['--git-dir', s.host.pathOf(project.workspacePath, project.path), 'branch', 'other-branch', 'main']);
+    const show = ['echo "depth=$GIT_DEPTH"', 'git branch -r | sed "s/^ */remote=/"'];
+    const shallow = await pipeline({ name: 'Shallow', clone_depth: 1 }, [build('Depth', show)]);
+    const full = await pipeline({ name: 'All refs', clone_depth: 1, fetch_all_refs: true }, [build('Depth', show)]);
+    for (const [pl, want, other] of [[shallow, 'depth=1', false], [full, 'depth=0', true]] as const) {
       const e = await finished(pl, (await run(pl)).id);
       assert.equal(e.status, 'SUCCESSFUL');
-      assert.ok(e.action_executions[0].log.some((l: string) => l.includes(want)), `${want} in ${JSON.stringify(e.action_executions[0].log)}`);
+      const log: string[] = e.action_executions[0].log;
+      assert.ok(log.some((l) => l.includes(want)), `${want} in ${JSON.stringify(log)}`);
+      assert.equal(log.some((l) => l.includes('remote=origin/other-branch')), other, `other branches fetched: ${other}`);
     }
   });
 

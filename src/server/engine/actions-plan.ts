@@ -52,7 +52,7 @@ export interface ActionsConfigOptions {
   /** Plain workspace < project < pipeline variables, merged (the actions' own ones win). */
   pipelineVariables?: Record<string, string>;
   /** Pipeline settings that shape every job. */
-  pipeline: { id: number; name: string; cloneDepth: number; tags: string[] };
+  pipeline: { id: number; name: string; cloneDepth: number; tags: string[]; fetchAllRefs?: boolean };
 }
 
 const RESERVED = new Set(['image', 'services', 'stages', 'types', 'before_script', 'after_script', 'variables', 'cache', 'include', 'default', 'workflow', 'pages', 'spec']);
@@ -165,6 +165,7 @@ export function actionsToCiConfig(actions: ActionInput[], options: ActionsConfig
       variables: {
         ...options.pipelineVariables,
         GIT_DEPTH: String(options.pipeline.cloneDepth),
+        ...(options.pipeline.fetchAllRefs && { GIT_FETCH_ALL_REFS: 'true' }),
         BUDDY_PIPELINE_ID: String(options.pipeline.id),
         BUDDY_PIPELINE_NAME: options.pipeline.name,
       },

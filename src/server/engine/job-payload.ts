@@ -66,9 +66,13 @@ export function buildJobPayload(input: PayloadInput): JobPayload {
 
   const timeout = timeoutOf(spec, project, runner);
   const depth = Number(lastValue(variables, 'GIT_DEPTH') ?? 20);
-  const refspecs = run.tag
-    ? [`+refs/tags/${run.ref}:refs/tags/${run.ref}`]
-    : [`+refs/heads/${run.ref}:refs/remotes/origin/${run.ref}`];
+  // GitLab sends every branch and tag for a full clone (depth 0); Runnel does when asked with
+  // GIT_FETCH_ALL_REFS=true (Buddy's fetch_all_refs), and otherwise only the run's own ref.
+  const refspecs = lastValue(variables, 'GIT_FETCH_ALL_REFS') === 'true'
+    ? ['+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*']
+    : run.tag
+      ? [`+refs/tags/${run.ref}:refs/tags/${run.ref}`]
+      : [`+refs/heads/${run.ref}:refs/remotes/origin/${run.ref}`];
   const artifacts: ArtifactSpec[] = [];
   if (spec.artifacts && (spec.artifacts.paths.length > 0 || spec.artifacts.untracked)) {
     artifacts.push({
