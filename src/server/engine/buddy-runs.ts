@@ -172,7 +172,7 @@ export async function followPushes(deps: { store: Store; engine: Engine; logger:
   return created;
 }
 
-async function changedPathsOf(_deps: unknown, _project: Project, _before: string, _after: string): Promise<string[] | null> {
-  // TODO: the engine's RepositoryAccess is not reachable from here; null counts as "changed".
-  return null;
+async function changedPathsOf(deps: { engine: Engine }, project: Project, before: string, after: string): Promise<string[] | null> {
+  if (/^0+$/.test(before) || /^0+$/.test(after)) return null;
+  return deps.engine.changedPaths(project, before, after).catch(() => null);
 }

@@ -648,6 +648,8 @@ export function createEngine(deps: EngineDeps) {
 
   return {
     createRun, ensureDefaultDefinition: (projectId: number) => ensureDefaultDefinition(store, projectId, clock.now()),
+    /** Paths changed between two commits of a project (null: nothing to compare). */
+    changedPaths: (project: Project, before: string, after: string) => deps.repos.changedPaths(project, before, after),
     requestJob, releaseClaim, jobByToken, renewLease, appendLog, finishJob, payloadFor,
     cancelRun, retryRun, cancelJob, retryJob, playJob, deleteRun, startQueuedRun, skipQueuedRun, rollUpRun: (runId: number) => inRun(runId, (tx, n) => rollUp(tx, runId, n)),
     storeArtifact, openArtifact, dependenciesOf,
