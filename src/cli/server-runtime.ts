@@ -86,7 +86,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const buddy = createBuddyEngineHooks({ store, clock, logger, secretKeyFile: join(config.dataDir, 'secret.key') });
   const engine: Engine = createEngine({
     store, clock, logger, repos, events: notifier.events, artifactsDir, baseUrl: () => baseUrl,
-    projectVariables: buddy.withVariables((project, ref, refProtected, definitionId) => ciVariables.forRun(project, ref, refProtected, definitionId)),
+    projectVariables: buddy.withVariables((project, ref, refProtected, definitionId, environment) => ciVariables.forRun(project, ref, refProtected, definitionId, environment)),
     policies: buddy.policies, configFor: buddy.configFor,
     leaseMs: config.jobLeaseSeconds * 1000,
   });

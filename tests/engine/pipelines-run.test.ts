@@ -229,6 +229,26 @@ describe('pipelines really run (embedded runner, real git, real processes)', () 
     assert.equal((await jobs(r.id)).after!.status, 'skipped');
   });
 
+  it('hands a job the CI/CD variables whose environment scope matches its environment, the most specific winning', async () => {
+    const { project } = await projectWith({
+      '.gitlab-ci.yml': [
+        'plain:', '  script: [\'echo "plain=$TARGET"\']',
+        'prod:', '  environment: production', '  script: [\'echo "prod=$TARGET"\']',
+        'review:', '  environment: review/$CI_COMMIT_REF_SLUG', '  script: [\'echo "review=$TARGET"\']',
+      ].join('\n'),
+    });
+    const base = { variableType: 'env_var' as const, protected: false, masked: false, hidden: false, raw: false, description: null };
+    for (const [scope, value] of [['*', 'anywhere'], ['review/*', 'a-review-app'], ['production', 'the-real-one']] as const) {
+      await s.store.ciVariables.insert({ kind: 'project', id: project.id }, { ...base, key: 'TARGET', value, environmentScope: scope }, Date.now());
+    }
+    const r = await finished((await run(project)).id);
+    assert.equal(r.status, 'success');
+    const j = await jobs(r.id);
+    assert.match(await log(j.plain!.id), /plain=anywhere/);
+    assert.match(await log(j.prod!.id), /prod=the-real-one/);
+    assert.match(await log(j.review!.id), /review=a-review-app/);
+  });
+
   it('keeps the data directory out of a sandboxed job\'s sight', async (t) => {
     if (s.executor !== 'sandbox') return t.skip(`embedded runner uses ${s.executor}: bubblewrap unavailable`);
     const { project } = await projectWith({ '.gitlab-ci.yml': `peek:\n  script:\n    - ls ${s.dataDir} | sed 's/^/LISTED:/' || true\n    - if [ -e ${s.dataDir}/runnel.sqlite ]; then echo CAN-SEE-DB; exit 1; fi\n` });

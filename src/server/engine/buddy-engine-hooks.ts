@@ -26,13 +26,13 @@ export function createBuddyEngineHooks(deps: { store: Store; clock: Clock; logge
     terminate: async (runId) => { if (engine) await engine.cancelRun(runId); },
   });
   const configFor = createBuddyRunConfig({ store, variables });
-  type Source = (project: Parameters<typeof variables.forRun>[0], ref: string, refProtected: boolean, definitionId?: number) => Promise<Record<string, import('../../pipeline/index.js').ContextVariable>>;
+  type Source = (project: Parameters<typeof variables.forRun>[0], ref: string, refProtected: boolean, definitionId?: number, environment?: string | null) => Promise<Record<string, import('../../pipeline/index.js').ContextVariable>>;
   return {
     secrets, variables, policies, configFor,
     /** GitLab (project/group) variables first, then Buddy's workspace < project < pipeline ones. */
     withVariables(gitlab: Source): Source {
-      return async (project, ref, refProtected, definitionId) => ({
-        ...await gitlab(project, ref, refProtected, definitionId),
+      return async (project, ref, refProtected, definitionId, environment) => ({
+        ...await gitlab(project, ref, refProtected, definitionId, environment),
         ...await variables.forRun(project, definitionId),
       });
     },

@@ -15,19 +15,23 @@ export type CiVariableFields = VariableDraft & { protected: boolean };
  * pipeline (run) variables, which the job payload appends after these.
  * Protected variables reach only runs on protected refs; the caller decides what is protected
  * (the engine: the default branch; tags are not protected — GitLab's defaults, see
- * docs/api-compatibility.md). Only variables with environment scope `*` reach runs: the engine
- * asks per run, not per job environment.
+ * docs/api-compatibility.md). Environment scopes as GitLab applies them: `*` reaches every job;
+ * another scope (`production`, `review/*`) only jobs whose environment matches it, and a more
+ * specific scope wins over `*` for the same key. Rule evaluation at compile time sees `*` only.
  * Values are secrets: nothing here logs them; masked ones are flagged so the executor masks them.
  */
 export function createCiVariables(store: Store, clock: Clock = { now: () => Date.now() }) {
-  async function forRun(project: Project, _ref: string, refProtected: boolean, _definitionId?: number): Promise<Record<string, ContextVariable>> {
+  async function forRun(project: Project, _ref: string, refProtected: boolean, _definitionId?: number, environment?: string | null): Promise<Record<string, ContextVariable>> {
     const owners: VariableOwner[] = [];
     if (project.workspaceKind === 'group') owners.push({ kind: 'group', id: project.workspaceId });
     owners.push({ kind: 'project', id: project.id });
     const out: Record<string, ContextVariable> = {};
-    for (const v of await store.ciVariables.forOwners(owners)) {
-      if (v.environmentScope !== '*') continue;
-      if (v.protected && !refProtected) continue;
+    const visible = (await store.ciVariables.forOwners(owners))
+      .map((v, order) => ({ v, order, rank: scopeRank(v.environmentScope, environment ?? null) }))
+      .filter((x) => x.rank !== null && (!x.v.protected || refProtected))
+      // Group before project (the list's order), and within each a more specific scope later, so it wins.
+      .sort((a, b) => (ownerRank(a.v) - ownerRank(b.v)) || (a.rank! - b.rank!) || (a.order - b.order));
+    for (const { v } of visible) {
       out[v.key] = { value: v.value, ...(v.variableType === 'file' && { file: true }), masked: v.masked, ...(v.protected && { protected: true }), ...(v.raw && { raw: true }) };
     }
     return out;
@@ -65,3 +69,20 @@ export function createCiVariables(store: Store, clock: Clock = { now: () => Date
 }
 
 export type CiVariables = ReturnType<typeof createCiVariables>;
+
+function ownerRank(v: { ownerKind?: string }): number {
+  return v.ownerKind === 'group' ? 0 : 1;
+}
+
+/**
+ * How a variable's environment scope applies to a job's environment: null when it does not,
+ * else a rank (0 for `*`, 1 for a wildcard pattern, 2 for the exact name) — higher overrides.
+ */
+export function scopeRank(scope: string, environment: string | null): number | null {
+  if (scope === '*') return 0;
+  if (!environment) return null;
+  if (scope === environment) return 2;
+  if (!scope.includes('*')) return null;
+  const pattern = new RegExp(`^${scope.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return pattern.test(environment) ? 1 : null;
+}

@@ -27,7 +27,11 @@ export interface EngineDeps {
   artifactsDir: string;
   baseUrl(): string;
   /** Project/group CI/CD variables for a ref; defaults to none. */
-  projectVariables?(project: Project, ref: string, refProtected: boolean, definitionId?: number): Promise<Record<string, ContextVariable>>;
+  /**
+   * Project/group CI/CD variables for a ref (protected ones only on protected refs); with
+   * `environment`, those whose environment scope matches the job's environment too.
+   */
+  projectVariables?(project: Project, ref: string, refProtected: boolean, definitionId?: number, environment?: string | null): Promise<Record<string, ContextVariable>>;
   /** CI config text for definitions whose jobs are Buddy actions (source 'actions'). */
   configFor?(definition: Definition, input: CreateRunInput): Promise<string | null>;
   /** How long a claimed job stays leased without a renewal. */
@@ -274,7 +278,7 @@ export function createEngine(deps: EngineDeps) {
       repoUrl: deps.repos.cloneUrl(project, token, runner.kind),
       baseUrl: deps.baseUrl(),
       pipelinePredefined: (run.context.predefined as Record<string, string> | undefined) ?? {},
-      projectVariables: await projectVariables(project, run.ref, refProtected, run.definitionId),
+      projectVariables: await projectVariables(project, run.ref, refProtected, run.definitionId, (job.spec as unknown as PlanJob).environment?.name ?? null),
       // A dependency's artifacts are fetched with the depending job's own token (checked server-side).
       dependencies: deps2.map((d) => ({ job: d.job, token, archive: d.archive })),
       cacheNamespace: await cacheNamespace(project, run),
