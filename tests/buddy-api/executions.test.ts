@@ -3,13 +3,12 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHmac } from 'node:crypto';
-import { startBuddyServer, type BuddyTestServer } from './support/buddy-server.js';
+import { startBuddyServer, TERMINAL_EXECUTION, type BuddyTestServer, type Json } from './support/buddy-server.js';
 import { waitFor } from '../support/wait.js';
 import { fireSchedules } from '../../src/server/engine/index.js';
 import type { Project, Run } from '../../src/server/store/index.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const TERMINAL = new Set(['SUCCESSFUL', 'FAILED', 'TERMINATED', 'SKIPPED']);
+const TERMINAL = TERMINAL_EXECUTION;
 
 
 describe('Buddy executions really run, and pipeline settings act (embedded runner)', () => {
@@ -24,11 +23,7 @@ describe('Buddy executions really run, and pipeline settings act (embedded runne
   });
   after(async () => { await s?.stop(); });
 
-  async function call(path: string, init: Parameters<BuddyTestServer['api']>[1] = {}): Promise<{ status: number; body: Json }> {
-    const r = await s.api(path, init);
-    const text = await r.text();
-    return { status: r.status, body: text ? JSON.parse(text) as Json : {} };
-  }
+  const call = (path: string, init?: Parameters<BuddyTestServer['api']>[1]) => s.call(path, init);
 
   async function pipeline(fields: Json, actions: Json[]): Promise<Json> {
     const p = await call(`${P}/pipelines`, { method: 'POST', json: fields });

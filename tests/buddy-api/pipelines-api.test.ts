@@ -1,9 +1,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBuddyServer, type BuddyTestServer } from './support/buddy-server.js';
+import { startBuddyServer, type BuddyTestServer, type Json } from './support/buddy-server.js';
 import type { Project } from '../../src/server/store/index.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('Buddy API: workspaces, projects, pipelines, actions, variables, webhooks, YAML (HTTP)', () => {
   let s: BuddyTestServer;
@@ -17,11 +16,7 @@ describe('Buddy API: workspaces, projects, pipelines, actions, variables, webhoo
   });
   after(async () => { await s?.stop(); });
 
-  async function call(path: string, init: Parameters<BuddyTestServer['api']>[1] = {}): Promise<{ status: number; body: Json }> {
-    const r = await s.api(path, init);
-    const text = await r.text();
-    return { status: r.status, body: text ? JSON.parse(text) as Json : {} };
-  }
+  const call = (path: string, init?: Parameters<BuddyTestServer['api']>[1]) => s.call(path, init);
 
   async function tokenWith(scopes: string[]): Promise<string> {
     const root = (await s.store.users.byUsername('root'))!;

@@ -1,12 +1,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startBuddyServer, type BuddyTestServer } from './support/buddy-server.js';
+import { startBuddyServer, TERMINAL_EXECUTION, type BuddyTestServer, type Json } from './support/buddy-server.js';
 import { waitFor } from '../support/wait.js';
 import type { Project } from '../../src/server/store/index.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const TERMINAL = new Set(['SUCCESSFUL', 'FAILED', 'TERMINATED', 'SKIPPED']);
+const TERMINAL = TERMINAL_EXECUTION;
 
 
 /** Pipeline settings that used to be stored but inert (docs/buddy-api.md), now acting on real runs. */
@@ -22,11 +21,7 @@ describe('Buddy settings that act: delay_until, loop, RUN_NEXT_PIPELINE, clone d
   });
   after(async () => { await s?.stop(); });
 
-  async function call(path: string, init: Parameters<BuddyTestServer['api']>[1] = {}): Promise<{ status: number; body: Json }> {
-    const r = await s.api(path, init);
-    const text = await r.text();
-    return { status: r.status, body: text ? JSON.parse(text) as Json : {} };
-  }
+  const call = (path: string, init?: Parameters<BuddyTestServer['api']>[1]) => s.call(path, init);
   async function pipeline(fields: Json, actions: Json[]): Promise<Json> {
     const p = await call(`${P}/pipelines`, { method: 'POST', json: fields });
     assert.equal(p.status, 201, JSON.stringify(p.body));

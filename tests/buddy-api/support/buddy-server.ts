@@ -20,10 +20,18 @@ export interface BuddyTestServer {
   token: string;
   dataDir: string;
   api(path: string, init?: { method?: string; json?: unknown; token?: string | null; query?: 'access_token' }): Promise<Response>;
+  /** `api` with the body read: parsed JSON (or {} when empty). */
+  call(path: string, init?: Parameters<BuddyTestServer['api']>[1]): Promise<{ status: number; body: Json }>;
   /** A project with the given files pushed to main. */
   project(files?: Record<string, string>): Promise<Project>;
   stop(): Promise<void>;
 }
+
+/** Buddy's JSON bodies as tests read them. */
+export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Buddy's terminal execution statuses. */
+export const TERMINAL_EXECUTION = new Set(['SUCCESSFUL', 'FAILED', 'TERMINATED', 'SKIPPED']);
 
 let counter = 0;
 
@@ -31,7 +39,7 @@ export async function startBuddyServer(options: { runnerConcurrency?: number } =
   const s = await startTestServer({ runnerConcurrency: options.runnerConcurrency ?? 0 });
   const token = s.rootToken.token;
   const root = (await s.store.users.byUsername('root'))!;
-  return {
+  const server: BuddyTestServer = {
     url: s.url, store: s.store, engine: s.engine, hooks: s.buddy, projects: s.projects, accounts: s.accounts, notifier: s.notifier,
     host: s.host, token, dataDir: s.dataDir,
     async api(path, init = {}) {
@@ -52,6 +60,12 @@ export async function startBuddyServer(options: { runnerConcurrency?: number } =
       git(repo.dir, ['push', '-q', s.host.pathOf(project.workspacePath, project.path), 'HEAD:refs/heads/main'], gitEnv());
       return project;
     },
+    async call(path, init = {}) {
+      const r = await server.api(path, init);
+      const text = await r.text();
+      return { status: r.status, body: text ? JSON.parse(text) as Json : {} };
+    },
     stop: () => s.stop(),
   };
+  return server;
 }
