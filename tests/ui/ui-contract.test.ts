@@ -8,6 +8,7 @@
  * server keeps it — real-server.test.ts is.
  */
 import { after, before, describe, test } from 'node:test';
+import { waitFor } from '../support/wait.js';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { launchChromium, type Browser } from './support/chromium.js';
@@ -144,8 +145,8 @@ describe('web UI against the documented API', () => {
     await page.getByRole('log').getByText('$ npm test').waitFor();
 
     await page.getByRole('button', { name: 'Retry' }).click();
-    const retried = fake.jobByName(8, 'unit');
-    assert.notEqual(retried.id, unit.id);
+    // The click's request reaches the stand-in asynchronously: wait for the new attempt to exist.
+    const retried = await waitFor('the retried job', () => { const j = fake.jobByName(8, 'unit'); return j.id !== unit.id ? j : null; }, 10_000);
     await page.waitForURL(fake.url + `/acme/shop/-/jobs/${retried.id}`);
     await page.locator('.run-title [data-status="pending"]').waitFor();
   });
