@@ -5,9 +5,13 @@ import { pathToFileURL } from 'node:url';
 import { runProcessTree } from './process-tree.js';
 
 /**
- * Gets the job's sources the way gitlab-runner does for a fresh directory:
+ * Gets the job's sources into a fresh directory with the result gitlab-runner gives (a repository
+ * with `origin`, HEAD detached at the sha, depth N or full history). Usually two processes:
+ *   git clone --no-checkout [--depth N] --branch <ref> <url>  →  git checkout -f <sha>
+ * and, when the directory is not empty, the ref is unusual or wildcard refspecs are asked for
+ * (all branches and tags), gitlab-runner's own sequence:
  *   git init  →  git remote add origin <url>  →  git fetch [--depth N] origin <refspecs…>
- *   →  git checkout -f <sha>   (detached HEAD; depth 0 = full history)
+ *   →  git checkout -f <sha>
  * When the refspecs cannot be fetched (e.g. the server keeps no refs/pipelines/<id>) or do not
  * bring the commit, the sha itself is fetched. Runs on the host (not inside the executor) with a
  * small, clean environment; git's output goes to the job log, where the credentials in the URL
