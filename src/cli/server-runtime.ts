@@ -81,9 +81,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const projects = createProjects({ store, clock, repositories: host });
   const notifier = createNotifier();
   const repos = createRepositoryAccess(host, () => baseUrl);
-  const ciVariables = createCiVariables(store);
   // Buddy's pipeline settings act through the engine's hooks; its variables layer over GitLab's.
+  // Both APIs' variables are sealed with the one key in <dataDir>/secret.key.
   const buddy = createBuddyEngineHooks({ store, clock, logger, secretKeyFile: join(config.dataDir, 'secret.key') });
+  const ciVariables = createCiVariables(store, clock, buddy.secrets);
   const engine: Engine = createEngine({
     store, clock, logger, repos, events: notifier.events, artifactsDir, baseUrl: () => baseUrl,
     projectVariables: buddy.withVariables((project, ref, refProtected, definitionId, environment) => ciVariables.forRun(project, ref, refProtected, definitionId, environment)),

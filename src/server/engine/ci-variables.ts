@@ -2,6 +2,7 @@ import { AppError, type Clock } from '../../shared/index.js';
 import type { ContextVariable } from '../../pipeline/index.js';
 import type { Project, Store } from '../store/index.js';
 import { variableProblems, type VariableDraft } from './ci-variable-rules.js';
+import type { SecretBox } from './buddy-secrets.js';
 
 type VariableOwner = { kind: 'project' | 'group'; id: number };
 export type CiVariableRecord = Awaited<ReturnType<Store['ciVariables']['forOwners']>>[number];
@@ -18,15 +19,26 @@ export type CiVariableFields = VariableDraft & { protected: boolean };
  * docs/api-compatibility.md). Environment scopes as GitLab applies them: `*` reaches every job;
  * another scope (`production`, `review/*`) only jobs whose environment matches it, and a more
  * specific scope wins over `*` for the same key. Rule evaluation at compile time sees `*` only.
- * Values are secrets: nothing here logs them; masked ones are flagged so the executor masks them.
+ * Values are secrets: nothing here logs them; masked ones are flagged so the executor masks them;
+ * with a secret box (the server's key) they are stored sealed (AES-256-GCM) and opened only
+ * here — everything outside works with clear values. Rows written before sealing read as they are.
  */
-export function createCiVariables(store: Store, clock: Clock = { now: () => Date.now() }) {
+export function createCiVariables(store: Store, clock: Clock = { now: () => Date.now() }, secrets?: () => Promise<SecretBox>) {
+  async function seal(value: string): Promise<string> {
+    return secrets ? (await secrets()).seal(value) : value;
+  }
+  async function opened<T extends { value: string }>(records: T[]): Promise<T[]> {
+    if (!secrets) return records;
+    const box = await secrets();
+    return records.map((r) => ({ ...r, value: box.open(r.value) }));
+  }
+
   async function forRun(project: Project, _ref: string, refProtected: boolean, _definitionId?: number, environment?: string | null): Promise<Record<string, ContextVariable>> {
     const owners: VariableOwner[] = [];
     if (project.workspaceKind === 'group') owners.push({ kind: 'group', id: project.workspaceId });
     owners.push({ kind: 'project', id: project.id });
     const out: Record<string, ContextVariable> = {};
-    const visible = (await store.ciVariables.forOwners(owners))
+    const visible = (await opened(await store.ciVariables.forOwners(owners)))
       .map((v, order) => ({ v, order, rank: scopeRank(v.environmentScope, environment ?? null) }))
       .filter((x) => x.rank !== null && (!x.v.protected || refProtected))
       // Group before project (the list's order), and within each a more specific scope later, so it wins.
@@ -48,7 +60,8 @@ export function createCiVariables(store: Store, clock: Clock = { now: () => Date
       throw new AppError('name_taken', 'variable exists', { details: { key: [`(${fields.key}) has already been taken`] } });
     }
     try {
-      return await store.ciVariables.insert(owner, { ...fields, variableType: fields.variableType === 'file' ? 'file' : 'env_var' }, clock.now());
+      const row = await store.ciVariables.insert(owner, { ...fields, value: await seal(fields.value), variableType: fields.variableType === 'file' ? 'file' : 'env_var' }, clock.now());
+      return { ...row, value: fields.value };
     } catch (error) {
       if (/unique|duplicate/i.test((error as Error).message)) {
         throw new AppError('name_taken', 'variable exists', { details: { key: [`(${fields.key}) has already been taken`] } });
@@ -61,11 +74,22 @@ export function createCiVariables(store: Store, clock: Clock = { now: () => Date
     check(fields);
     const clash = (await store.ciVariables.byKey(owner, fields.key, fields.environmentScope)).find((v) => v.id !== current.id);
     if (clash) throw new AppError('name_taken', 'variable exists', { details: { key: [`(${fields.key}) has already been taken`] } });
-    await store.ciVariables.update(current.id, { ...fields, variableType: fields.variableType === 'file' ? 'file' : 'env_var' });
+    await store.ciVariables.update(current.id, { ...fields, value: await seal(fields.value), variableType: fields.variableType === 'file' ? 'file' : 'env_var' });
     return { ...current, ...fields, ownerKind: current.ownerKind, ownerId: current.ownerId, variableType: fields.variableType === 'file' ? 'file' : 'env_var' };
   }
 
-  return { forRun, create, update, remove: (v: CiVariableRecord) => store.ciVariables.delete(v.id) };
+  return {
+    forRun, create, update, remove: (v: CiVariableRecord) => store.ciVariables.delete(v.id),
+    /** A page of an owner's variables, values in clear. */
+    async list(owner: VariableOwner, offset: number, limit: number): Promise<{ items: CiVariableRecord[]; total: number }> {
+      const page = await store.ciVariables.list(owner, offset, limit);
+      return { items: await opened(page.items), total: page.total };
+    },
+    /** An owner's variables with this key (and scope), values in clear. */
+    async byKey(owner: VariableOwner, key: string, environmentScope?: string): Promise<CiVariableRecord[]> {
+      return opened(await store.ciVariables.byKey(owner, key, environmentScope));
+    },
+  };
 }
 
 export type CiVariables = ReturnType<typeof createCiVariables>;

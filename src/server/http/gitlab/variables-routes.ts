@@ -45,7 +45,7 @@ function fieldsFrom(params: Record<string, unknown>, current: CiVariableRecord |
  */
 export function registerVariableRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const { store } = deps;
-  const variables = createCiVariables(store);
+  const variables = createCiVariables(store, undefined, deps.buddy?.secrets);
 
   async function projectOwner(request: FastifyRequest, write: boolean): Promise<Owner> {
     const { project, access } = await projectContext(request, deps, { write });
@@ -67,7 +67,7 @@ export function registerVariableRoutes(app: FastifyInstance, deps: HttpDeps): vo
   async function one(owner: Owner, request: FastifyRequest<{ Params: Params }>): Promise<CiVariableRecord> {
     const params = ciParams(request);
     const filter = params.filter && typeof params.filter === 'object' ? stringParam(params.filter as Record<string, unknown>, 'environment_scope') : undefined;
-    const found = await store.ciVariables.byKey(owner, request.params.key, filter);
+    const found = await variables.byKey(owner, request.params.key, filter);
     if (found.length === 0) notFound('404 Variable Not Found');
     if (found.length > 1) throw new AppError('state_conflict', "There are multiple variables with provided parameters. Please use 'filter[environment_scope]'");
     return found[0]!;
@@ -77,7 +77,7 @@ export function registerVariableRoutes(app: FastifyInstance, deps: HttpDeps): vo
     app.get<{ Params: Params }>(`${prefix}/variables`, async (request, reply) => {
       const owner = await ownerOf(request, false);
       const page = readPage(ciParams(request));
-      const { items, total } = await store.ciVariables.list(owner, page.offset, page.perPage);
+      const { items, total } = await variables.list(owner, page.offset, page.perPage);
       setPageHeaders(request, reply, page, total, deps.baseUrl());
       return items.map(variableEntity);
     });
