@@ -147,6 +147,83 @@ describe('Buddy executions really run, and pipeline settings act (embedded runne
     assert.equal((await call(`${P}/pipelines/${pl.id}/executions/${e.id}`, { method: 'PATCH', json: { operation: 'CANCEL' } })).status, 400);
   });
 
+  const actionStatuses = (e: Json) => Object.fromEntries(e.action_executions.map((a: Json) => [a.action.name, a.status]));
+  const actionLog = (e: Json, name: string) => (e.action_executions.find((a: Json) => a.action.name === name)?.log ?? []).join('\n');
+
+  it('runs ON_WARNING actions after an ignored error, and not after a clean run', async () => {
+    const hooks = [
+      build('Warned', ['echo warned-hook'], { trigger_time: 'ON_WARNING' }),
+      build('Cleanup', ['echo cleanup-hook'], { trigger_time: 'ON_TERMINATE' }),
+    ];
+    const warned = await pipeline({ name: 'Warnings' }, [build('Flaky', ['exit 3'], { ignore_errors: true }), build('Next', ['echo next']), ...hooks]);
+    const e = await finished(warned, (await run(warned)).id);
+    assert.equal(e.status, 'SUCCESSFUL');
+    assert.deepEqual(actionStatuses(e), { Flaky: 'FAILED', Next: 'SUCCESSFUL', Warned: 'SUCCESSFUL', Cleanup: 'NOT_EXECUTED' });
+    const full = await call(`${P}/pipelines/${warned.id}/executions/${e.id}`);
+    assert.match(actionLog(full.body, 'Warned'), /warned-hook/);
+
+    const clean = await pipeline({ name: 'No warnings' }, [build('Fine', ['true']), ...hooks]);
+    const c = await finished(clean, (await run(clean)).id);
+    assert.equal(c.status, 'SUCCESSFUL');
+    assert.deepEqual(actionStatuses(c), { Fine: 'SUCCESSFUL', Warned: 'NOT_EXECUTED', Cleanup: 'NOT_EXECUTED' });
+  });
+
+  it('runs ON_TERMINATE actions when a run is cancelled, then ends TERMINATED; a second cancel stops them too', async () => {
+    const pl = await pipeline({ name: 'Terminate hooks' }, [
+      build('Long', ['sleep 30']),
+      build('After', ['echo never']),
+      build('Cleanup', ['echo cleanup-ran'], { trigger_time: 'ON_TERMINATE' }),
+    ]);
+    const started = await run(pl);
+    await waitFor('Long running', async () => actionStatuses((await call(`${P}/pipelines/${pl.id}/executions/${started.id}`)).body).Long === 'INPROGRESS');
+    assert.equal((await call(`${P}/pipelines/${pl.id}/executions/${started.id}`, { method: 'PATCH', json: { operation: 'CANCEL' } })).status, 200);
+    const e = await finished(pl, started.id, 20_000);
+    assert.equal(e.status, 'TERMINATED');
+    const full = (await call(`${P}/pipelines/${pl.id}/executions/${e.id}`)).body;
+    assert.deepEqual(actionStatuses(full), { Long: 'TERMINATED', After: 'TERMINATED', Cleanup: 'SUCCESSFUL' });
+    assert.match(actionLog(full, 'Cleanup'), /cleanup-ran/);
+    // The run finished once: its finish time is after the cleanup's.
+    const r = (await s.store.runs.byNumber(pl.id, e.id))!;
+    const cleanup = (await s.store.jobs.forRun(r.id)).find((j) => j.name === 'Cleanup')!;
+    assert.ok(r.finishedAt! >= cleanup.finishedAt!, 'the run ends after its ON_TERMINATE actions');
+
+    const stubborn = await pipeline({ name: 'Stubborn cleanup' }, [build('Long', ['sleep 30']), build('Cleanup', ['sleep 30'], { trigger_time: 'ON_TERMINATE' })]);
+    const second = await run(stubborn);
+    const exec = `${P}/pipelines/${stubborn.id}/executions/${second.id}`;
+    await waitFor('Long running', async () => actionStatuses((await call(exec)).body).Long === 'INPROGRESS');
+    await call(exec, { method: 'PATCH', json: { operation: 'CANCEL' } });
+    await waitFor('cleanup running', async () => actionStatuses((await call(exec)).body).Cleanup === 'INPROGRESS');
+    assert.equal((await call(exec)).body.status, 'INPROGRESS', 'the run is still going while its ON_TERMINATE actions run');
+    await call(exec, { method: 'PATCH', json: { operation: 'CANCEL' } });
+    const done = await finished(stubborn, second.id, 20_000);
+    assert.equal(done.status, 'TERMINATED');
+    assert.equal(actionStatuses((await call(exec)).body).Cleanup, 'TERMINATED');
+  });
+
+  it('runs ON_WAIT_FOR_APPROVE actions when the run starts waiting, and a cancel ends the waiting run', async () => {
+    const pl = await pipeline({ name: 'Ask first' }, [
+      build('Build', ['echo built']),
+      { name: 'Approve', type: 'WAIT_FOR_APPLY' },
+      build('Deploy', ['echo deployed']),
+      build('Notify', ['echo approval-needed'], { trigger_time: 'ON_WAIT_FOR_APPROVE' }),
+      build('Cleanup', ['echo cleanup-after-wait'], { trigger_time: 'ON_TERMINATE' }),
+    ]);
+    const started = await run(pl);
+    const exec = `${P}/pipelines/${pl.id}/executions/${started.id}`;
+    await waitFor('notified while waiting', async () => {
+      const e = (await call(exec)).body;
+      return e.status === 'WAITING_FOR_APPLY' && actionStatuses(e).Notify === 'SUCCESSFUL' ? e : null;
+    });
+    const waiting = (await call(exec)).body;
+    assert.match(actionLog(waiting, 'Notify'), /approval-needed/);
+    assert.equal(actionStatuses(waiting).Build, 'SUCCESSFUL');
+    assert.notEqual(actionStatuses(waiting).Deploy, 'SUCCESSFUL');
+    assert.equal((await call(exec, { method: 'PATCH', json: { operation: 'CANCEL' } })).status, 200);
+    const e = await finished(pl, started.id, 20_000);
+    assert.equal(e.status, 'TERMINATED');
+    assert.deepEqual(actionStatuses((await call(exec)).body), { Build: 'SUCCESSFUL', Approve: 'TERMINATED', Deploy: 'TERMINATED', Notify: 'SUCCESSFUL', Cleanup: 'SUCCESSFUL' });
+  });
+
   it('retries a failed execution and passes variables workspace < project < pipeline < action < run', async () => {
     const pl = await pipeline({ name: 'Vars run' }, [build('Show', ['echo "V=$A/$B/$C/$D/$SECRET"', 'test -f flag || { touch flag; exit 1; }'], { variables: [{ key: 'D', value: 'action' }] })]);
     const V = `/api/workspaces/${project.workspacePath}/variables`;

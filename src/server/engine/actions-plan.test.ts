@@ -70,4 +70,30 @@ describe('actions → plan', () => {
       { actionsToRun: [2, 3], previousStatus: 'failed' });
     assert.deepEqual(plan.jobs.map((j) => j.name), ['a2', 'a3']);
   });
+
+  it('places ON_WARNING and ON_TERMINATE actions in last stages with Runnel whens, ON_WAIT_FOR_APPROVE beside each wait', async () => {
+    const plan = await planOf([
+      a(1, 'BUILD', { execute_commands: ['flaky'], ignore_errors: true }),
+      a(2, 'WAIT_FOR_APPLY', {}, 'Approve'),
+      a(3, 'BUILD', { execute_commands: ['deploy'] }),
+      a(4, 'BUILD', { execute_commands: ['echo warned'], trigger_time: 'ON_WARNING' }, 'Warn'),
+      a(5, 'BUILD', { execute_commands: ['echo cleanup'], trigger_time: 'ON_TERMINATE' }, 'Cleanup'),
+      a(6, 'BUILD', { execute_commands: ['echo please'], trigger_time: 'ON_WAIT_FOR_APPROVE' }, 'Ask'),
+      a(7, 'BUILD', { execute_commands: ['bad'], trigger_time: 'ON_FAILURE' }, 'Fail'),
+    ]);
+    const byName = Object.fromEntries(plan.jobs.map((j) => [j.name, j]));
+    assert.deepEqual(plan.stages.filter((st) => st.startsWith('on-')), ['on-failure', 'on-warning', 'on-terminate']);
+    assert.equal(byName.Warn!.stage, 'on-warning');
+    assert.equal(byName.Warn!.variables.RUNNEL_JOB_WHEN!.value, 'on_warning');
+    assert.equal(byName.Cleanup!.stage, 'on-terminate');
+    assert.equal(byName.Cleanup!.variables.RUNNEL_JOB_WHEN!.value, 'on_cancel');
+    assert.equal(byName.Ask!.stage, byName.Approve!.stage);
+    assert.equal(byName.Ask!.when, 'on_success');
+    assert.equal(byName.Approve!.when, 'manual');
+
+    const two = await planOf([a(1, 'WAIT_FOR_APPLY', {}, 'First'), a(2, 'WAIT_FOR_VARIABLES', {}, 'Second'), a(3, 'BUILD', { execute_commands: ['x'], trigger_time: 'ON_WAIT_FOR_APPROVE' }, 'Ask')]);
+    assert.deepEqual(two.jobs.filter((j) => j.name.startsWith('Ask')).map((j) => [j.name, j.stage]), [['Ask (First)', 'action-1'], ['Ask (Second)', 'action-2']]);
+    const none = await planOf([a(1, 'BUILD', { execute_commands: ['x'] }), a(3, 'BUILD', { execute_commands: ['x'], trigger_time: 'ON_WAIT_FOR_APPROVE' }, 'Ask')]);
+    assert.deepEqual(none.jobs.map((j) => j.name), ['a1']);
+  });
 });

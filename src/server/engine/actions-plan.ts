@@ -11,8 +11,12 @@
  *   before it says run_next IN_SOFT_PARALLEL / IN_HARD_PARALLEL (then both share a stage);
  *   WAIT_ON_SUCCESS (default) means "the next action waits for this one to succeed".
  * - ON_SUCCESS (and ON_BACK_TO_SUCCESS when the previous run failed) run after the main flow
- *   succeeded; ON_FAILURE actions run last, when something failed (when: on_failure).
- *   ON_WARNING, ON_WAIT_FOR_APPROVE and ON_TERMINATE actions are not run (see docs).
+ *   succeeded; ON_FAILURE actions run next, when something failed (when: on_failure);
+ *   ON_WARNING actions after them, when an action passed with a warning (ignore_errors), and
+ *   ON_TERMINATE actions in a last stage that only a cancel starts — both through Runnel's own
+ *   `when` values (RUNNEL_JOB_WHEN, statuses.ts). ON_WAIT_FOR_APPROVE actions join the stage of
+ *   each WAIT_FOR_APPLY / WAIT_FOR_VARIABLES action, so they start when the wait starts (one copy
+ *   per waiting action when there are several).
  * - BUILD: execute_commands → script, setup_commands (+ cd working_directory) → before_script,
  *   cached_dirs → cache paths (relative to the checkout), docker image → image,
  *   retry_count → retry (GitLab caps retries at 2), timeout (seconds), ignore_errors → allow_failure.
@@ -20,6 +24,8 @@
  *   run (allow_failure: false); APPLY / APPLY_VARIABLES play it. RUN_NEXT_PIPELINE: a job whose
  *   success starts the next pipeline (see buddy-run-next.ts).
  */
+
+import { JOB_WHEN_VARIABLE } from './statuses.js';
 
 export const SUPPORTED_ACTION_TYPES = ['BUILD', 'SLEEP', 'WAIT_FOR_APPLY', 'WAIT_FOR_VARIABLES', 'RUN_NEXT_PIPELINE'] as const;
 export const TRIGGER_TIMES = ['ON_EVERY_EXECUTION', 'ON_SUCCESS', 'ON_FAILURE', 'ON_BACK_TO_SUCCESS', 'ON_WARNING', 'ON_WAIT_FOR_APPROVE', 'ON_TERMINATE'] as const;
@@ -126,6 +132,10 @@ function jobOf(action: ActionInput, stage: string, when: string, options: Action
   return job;
 }
 
+function isWait(action: ActionInput): boolean {
+  return action.type === 'WAIT_FOR_APPLY' || action.type === 'WAIT_FOR_VARIABLES';
+}
+
 function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
@@ -138,6 +148,16 @@ export function actionsToCiConfig(actions: ActionInput[], options: ActionsConfig
   const backToSuccess = options.previousStatus === 'failed';
   const onSuccess = chosen.filter((a) => timeOf(a) === 'ON_SUCCESS' || (backToSuccess && timeOf(a) === 'ON_BACK_TO_SUCCESS'));
   const onFailure = chosen.filter((a) => timeOf(a) === 'ON_FAILURE');
+  const onWarning = chosen.filter((a) => timeOf(a) === 'ON_WARNING');
+  const onApproval = chosen.filter((a) => timeOf(a) === 'ON_WAIT_FOR_APPROVE');
+  const onTerminate = chosen.filter((a) => timeOf(a) === 'ON_TERMINATE');
+  const waits = main.filter(isWait);
+  /** A job of one of Runnel's own `when`s (see the header). */
+  const reacting = (action: ActionInput, stage: string, when: 'on_warning' | 'on_cancel') => {
+    const job = jobOf(action, stage, 'on_success', options);
+    (job.variables as Record<string, string>)[JOB_WHEN_VARIABLE] = when;
+    return job;
+  };
 
   const stages: string[] = [];
   const config: Record<string, unknown> = {};
@@ -145,7 +165,15 @@ export function actionsToCiConfig(actions: ActionInput[], options: ActionsConfig
   for (const action of main) {
     const parallel = previous !== null && (previous.settings.run_next === 'IN_SOFT_PARALLEL' || previous.settings.run_next === 'IN_HARD_PARALLEL');
     if (!parallel || stages.length === 0) stages.push(`action-${stages.length + 1}`);
-    config[jobNameOf(action)] = jobOf(action, stages[stages.length - 1]!, 'on_success', options);
+    const stage = stages[stages.length - 1]!;
+    config[jobNameOf(action)] = jobOf(action, stage, 'on_success', options);
+    if (isWait(action)) {
+      for (const hook of onApproval) {
+        let name = waits.length > 1 ? `${jobNameOf(hook)} (${jobNameOf(action)})` : jobNameOf(hook);
+        while (name in config) name = `${name} (action ${hook.id})`;
+        config[name] = jobOf(hook, stage, 'on_success', options);
+      }
+    }
     previous = action;
   }
   if (onSuccess.length) {
@@ -155,6 +183,14 @@ export function actionsToCiConfig(actions: ActionInput[], options: ActionsConfig
   if (onFailure.length) {
     stages.push('on-failure');
     for (const a of onFailure) config[jobNameOf(a)] = jobOf(a, 'on-failure', 'on_failure', options);
+  }
+  if (onWarning.length) {
+    stages.push('on-warning');
+    for (const a of onWarning) config[jobNameOf(a)] = reacting(a, 'on-warning', 'on_warning');
+  }
+  if (onTerminate.length) {
+    stages.push('on-terminate');
+    for (const a of onTerminate) config[jobNameOf(a)] = reacting(a, 'on-terminate', 'on_cancel');
   }
   const jobs = Object.keys(config).length;
   return {

@@ -23,7 +23,7 @@ export function createBuddyEngineHooks(deps: { store: Store; clock: Clock; logge
   const variables = createBuddyVariables({ store, secrets });
   const policies = createBuddyPolicies({
     store, logger, now: () => clock.now(),
-    terminate: async (runId) => { if (engine) await engine.cancelRun(runId); },
+    terminate: async (runId) => { if (engine) await engine.cancelRun(runId, { manual: true }); },
   });
   const configFor = createBuddyRunConfig({ store, variables });
   type Source = (project: Parameters<typeof variables.forRun>[0], ref: string, refProtected: boolean, definitionId?: number, environment?: string | null) => Promise<Record<string, import('../../pipeline/index.js').ContextVariable>>;

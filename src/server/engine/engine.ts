@@ -403,13 +403,20 @@ export function createEngine(deps: EngineDeps) {
 
   // ---------------- operations (both APIs and the UI call these) ----------------
 
-  async function cancelJobs(runId: number, jobIds: number[]): Promise<void> {
-    if (jobIds.length === 0) return;
+  /** Cancels `jobIds` and, in the same transaction, queues `react` (created on_cancel jobs). */
+  async function cancelJobs(runId: number, jobIds: number[], react: number[] = [], alsoManual = false): Promise<void> {
+    if (jobIds.length === 0 && react.length === 0) return;
     await inRun(runId, async (tx, notify) => {
       const now = clock.now();
+      for (const id of react) {
+        if (await tx.jobs.transition(id, ['created'], { status: 'pending', queuedAt: now })) {
+          notify.push(() => events.jobChanged(id, runId));
+        }
+      }
+      if (react.length) notify.push(() => events.jobQueued());
       for (const id of jobIds) {
         const job = await tx.jobs.byId(id);
-        if (!job || !CANCELABLE.has(job.status)) continue;
+        if (!job || !(CANCELABLE.has(job.status) || (alsoManual && job.status === 'manual'))) continue;
         if (job.status === 'running') {
           // The runner learns it from Job-Status / its next lease renewal and stops the job.
           await tx.jobs.transition(id, ['running'], { status: 'canceling' });
@@ -423,10 +430,24 @@ export function createEngine(deps: EngineDeps) {
     });
   }
 
-  async function cancelRun(runId: number): Promise<void> {
+  /**
+   * Cancels a run's unfinished jobs (and its children's). Jobs with when: on_cancel (Buddy's
+   * ON_TERMINATE actions) are queued instead, once: the run stays running while they run and
+   * ends canceled after them, so "run finished" side effects happen once. Canceling again
+   * cancels them too. `reactions: false` (deleting a run) cancels without queuing them; a run
+   * its definition's policies still hold back never started, so nothing reacts to it.
+   * `manual: true` also cancels jobs waiting to be played (Buddy terminates a run waiting for
+   * approval; GitLab's cancel leaves manual jobs alone).
+   */
+  async function cancelRun(runId: number, options: { reactions?: boolean; manual?: boolean } = {}): Promise<void> {
     const jobs = await store.jobs.forRun(runId);
-    await cancelJobs(runId, jobs.filter((j) => CANCELABLE.has(j.status)).map((j) => j.id));
-    for (const child of await store.runs.childrenOf(runId)) if (!COMPLETED.has(child.status)) await cancelRun(child.id);
+    const run = await store.runs.byId(runId);
+    const react = options.reactions !== false && run !== null && run.status !== 'created'
+      ? jobs.filter((j) => j.status === 'created' && j.when === 'on_cancel').map((j) => j.id)
+      : [];
+    const cancelable = (status: string) => CANCELABLE.has(status) || (options.manual === true && status === 'manual');
+    await cancelJobs(runId, jobs.filter((j) => cancelable(j.status) && !react.includes(j.id)).map((j) => j.id), react, options.manual === true);
+    for (const child of await store.runs.childrenOf(runId)) if (!COMPLETED.has(child.status)) await cancelRun(child.id, options);
   }
 
   /** Retries every failed or canceled job of a run (GitLab's pipeline retry); manual jobs stay. */
@@ -506,7 +527,7 @@ export function createEngine(deps: EngineDeps) {
   /** Deletes a run with its jobs, logs and artifacts (and its children). */
   async function deleteRun(runId: number): Promise<void> {
     for (const child of await store.runs.childrenOf(runId)) await deleteRun(child.id);
-    await cancelRun(runId).catch(() => undefined);
+    await cancelRun(runId, { reactions: false }).catch(() => undefined);
     const jobs = await store.jobs.forRun(runId, { includeRetried: true });
     const artifacts = await store.artifacts.forJobs(jobs.map((j) => j.id));
     const run = await store.runs.byId(runId);

@@ -2,6 +2,7 @@ import { AppError, isoTime, type Clock, type Logger } from '../../shared/index.j
 import { compile, type Plan, type PlanJob, type PipelineSource, type ContextVariable } from '../../pipeline/index.js';
 import type { Definition, Project, Run, RunVariable, Store, User } from '../store/index.js';
 import type { RepositoryAccess } from './ports.js';
+import { JOB_WHEN_VARIABLE } from './statuses.js';
 
 const ZERO_SHA = '0000000000000000000000000000000000000000';
 
@@ -217,10 +218,17 @@ export async function ensureDefaultDefinition(store: Store, projectId: number, n
 }
 
 /** The few facts of a plan job that become columns (the rest stays in spec). */
+/** The `when` stored for a job: GitLab's, or Runnel's own when RUNNEL_JOB_WHEN asks (statuses.ts). */
+function storedWhen(job: PlanJob): string {
+  const asked = job.variables[JOB_WHEN_VARIABLE]?.value;
+  if ((asked === 'on_warning' || asked === 'on_cancel') && (job.when === 'on_success' || job.when === 'always')) return asked;
+  return job.when;
+}
+
 export function jobColumns(job: PlanJob) {
   return {
     name: job.name, stage: job.stage, stageIdx: job.stageIndex, position: job.index, kind: job.kind,
-    when: job.when, allowFailure: job.allowFailure, dag: job.needs !== null, tags: job.tags,
+    when: storedWhen(job), allowFailure: job.allowFailure, dag: job.needs !== null, tags: job.tags,
     resourceGroup: job.resourceGroup, interruptible: job.interruptible === true,
   };
 }

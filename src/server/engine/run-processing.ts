@@ -1,6 +1,6 @@
 import type { Clock } from '../../shared/index.js';
 import type { JobState, Repositories } from '../store/index.js';
-import { compositeStatus, decideCreatedJob, isCompleted, type RunStatus } from './statuses.js';
+import { compositeStatus, decideCreatedJob, hasWarnings, isCompleted, type RunStatus } from './statuses.js';
 
 /**
  * Event-driven scheduling of one run, GitLab's atomic processing made incremental. Called inside
@@ -53,8 +53,9 @@ export async function processRun(
   const decideDag = async (job: JobState) => {
     const needs = await tx.jobs.needsOf(job.id);
     const states = await tx.jobs.statesByNames(runId, needs.map((n) => n.name));
-    const status: RunStatus | null = compositeStatus(states.map((s) => ({ status: s.status, allowFailure: s.allowFailure })), { dag: true });
-    const decision = decideCreatedJob({ when: job.when, dag: true }, status);
+    const inputs = states.map((s) => ({ status: s.status, allowFailure: s.allowFailure }));
+    const status: RunStatus | null = compositeStatus(inputs, { dag: true });
+    const decision = decideCreatedJob({ when: job.when, dag: true }, status, hasWarnings(inputs));
     if (decision) await apply(job, decision, await delayOf(job));
   };
 
@@ -82,11 +83,13 @@ export async function processRun(
     const stage = await tx.jobs.lowestCreatedStage(runId);
     if (stage === null) break;
     const before = await tx.jobs.statusCounts(runId, stage);
-    const status = compositeStatus(before.map((c) => ({ status: c.status, allowFailure: c.allowFailure })));
+    const inputs = before.map((c) => ({ status: c.status, allowFailure: c.allowFailure }));
+    const status = compositeStatus(inputs);
     if (status !== null && !isCompleted(status)) continue;
+    const warnings = hasWarnings(inputs);
     const created = await tx.jobs.createdInStage(runId, stage);
     for (const job of created) {
-      const decision = decideCreatedJob({ when: job.when, dag: false }, status);
+      const decision = decideCreatedJob({ when: job.when, dag: false }, status, warnings);
       if (decision) await apply(job, decision, await delayOf(job));
     }
     // The stage may now be complete (all skipped) and unblock the next one.

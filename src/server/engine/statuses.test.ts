@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compositeStatus, decideCreatedJob } from './statuses.js';
+import { compositeStatus, decideCreatedJob, gitlabWhen } from './statuses.js';
 
 const s = (status: string, allowFailure = false) => ({ status, allowFailure });
 
@@ -40,4 +40,16 @@ test('a created job is decided by its when and its prerequisites', () => {
   assert.equal(decideCreatedJob({ when: 'manual', dag: false }, 'success'), 'manual');
   assert.equal(decideCreatedJob({ when: 'delayed', dag: false }, 'success'), 'scheduled');
   assert.equal(decideCreatedJob({ when: 'on_success', dag: false }, 'manual'), null);
+});
+
+test("Runnel's own whens: on_warning runs only after warnings, on_cancel is never started by processing", () => {
+  assert.equal(decideCreatedJob({ when: 'on_warning', dag: false }, 'success', true), 'pending');
+  assert.equal(decideCreatedJob({ when: 'on_warning', dag: false }, 'failed', true), 'pending');
+  assert.equal(decideCreatedJob({ when: 'on_warning', dag: false }, 'success', false), 'skipped');
+  assert.equal(decideCreatedJob({ when: 'on_warning', dag: false }, 'running', true), null);
+  assert.equal(decideCreatedJob({ when: 'on_cancel', dag: false }, 'success'), 'skipped');
+  assert.equal(decideCreatedJob({ when: 'on_cancel', dag: false }, 'canceled'), 'skipped');
+  assert.equal(decideCreatedJob({ when: 'on_cancel', dag: false }, 'running'), null);
+  assert.equal(gitlabWhen('on_cancel'), 'on_success');
+  assert.equal(gitlabWhen('manual'), 'manual');
 });

@@ -75,14 +75,35 @@ export function hasWarnings(statuses: Iterable<StatusInput>): boolean {
   return false;
 }
 
-export type JobWhen = 'on_success' | 'on_failure' | 'always' | 'manual' | 'delayed' | 'never';
+/**
+ * GitLab's `when` values plus two of Runnel's own, for jobs that react to how the run went
+ * (Buddy's ON_WARNING and ON_TERMINATE actions; RUNNEL_JOB_WHEN in a job's variables):
+ * - on_warning: runs once its prerequisites are complete if any of them passed with warnings
+ *   (an allowed failure), whatever the outcome otherwise; skipped when none did;
+ * - on_cancel: never started by processing (skipped once its prerequisites are complete); the
+ *   engine queues it when the run is canceled (engine.cancelRun).
+ */
+export type JobWhen = 'on_success' | 'on_failure' | 'always' | 'manual' | 'delayed' | 'never' | 'on_warning' | 'on_cancel';
+export const RUNNEL_WHENS: ReadonlySet<string> = new Set(['on_warning', 'on_cancel']);
+/**
+ * The job variable that asks for one of Runnel's own `when`s: the one channel a CI configuration
+ * has that GitLab's syntax allows. Honoured only on jobs that would otherwise run on_success or
+ * always (run-creation.ts).
+ */
+export const JOB_WHEN_VARIABLE = 'RUNNEL_JOB_WHEN';
+
+/** The `when` the GitLab API shows for a job: Runnel's own values read as on_success. */
+export function gitlabWhen(when: string): string {
+  return RUNNEL_WHENS.has(when) ? 'on_success' : when;
+}
 
 /**
  * What a created job becomes once its prerequisites (previous stages, or its needs) have the
  * composite status `prerequisites` (GitLab's Ci::ProcessBuildService): null while they are not
- * complete; otherwise pending, manual, scheduled, or skipped.
+ * complete; otherwise pending, manual, scheduled, or skipped. `warnings`: some prerequisite
+ * passed with warnings (only on_warning jobs care).
  */
-export function decideCreatedJob(job: { when: JobWhen | string; dag: boolean }, prerequisites: RunStatus | null): 'pending' | 'manual' | 'scheduled' | 'skipped' | null {
+export function decideCreatedJob(job: { when: JobWhen | string; dag: boolean }, prerequisites: RunStatus | null, warnings = false): 'pending' | 'manual' | 'scheduled' | 'skipped' | null {
   const status = prerequisites ?? 'success'; // nothing before it: free to go
   if (!COMPLETED.has(status)) return null;
   let valid: string[];
@@ -90,6 +111,7 @@ export function decideCreatedJob(job: { when: JobWhen | string; dag: boolean }, 
     case 'on_success': case 'manual': case 'delayed': valid = job.dag ? ['success'] : ['success', 'skipped']; break;
     case 'on_failure': valid = ['failed']; break;
     case 'always': valid = ['success', 'failed', 'skipped']; break;
+    case 'on_warning': valid = warnings ? ['success', 'failed', 'skipped', 'canceled'] : []; break;
     default: valid = [];
   }
   if (!valid.includes(status)) return 'skipped';

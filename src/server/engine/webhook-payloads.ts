@@ -1,4 +1,5 @@
 import type { Job, Project, Run, Runner, User } from '../store/index.js';
+import { gitlabWhen } from './statuses.js';
 
 /**
  * GitLab's webhook payloads for pipeline and job events (lib/gitlab/data_builder/pipeline.rb and
@@ -77,7 +78,7 @@ export function pipelineHookPayload(i: PipelineHookInput) {
     builds: i.jobs.filter((j) => j.kind === 'build').map((j) => ({
       id: j.id, stage: j.stage, name: j.name, status: j.status, created_at: hookTime(j.createdAt), started_at: hookTime(j.startedAt),
       finished_at: hookTime(j.finishedAt), duration: seconds(j.startedAt, j.finishedAt), queued_duration: seconds(j.queuedAt, j.startedAt),
-      failure_reason: j.status === 'failed' ? (j.failureReason ?? 'unknown_failure') : null, when: j.when, manual: j.when === 'manual',
+      failure_reason: j.status === 'failed' ? (j.failureReason ?? 'unknown_failure') : null, when: gitlabWhen(j.when), manual: j.when === 'manual',
       allow_failure: j.allowFailure, user: hookUser(j.userId !== null ? i.users.get(j.userId) ?? null : null),
       runner: hookRunner(j.runnerId !== null ? i.runners.get(j.runnerId) : null),
       artifacts_file: i.archives.get(j.id) ?? { filename: null, size: null }, environment: null,

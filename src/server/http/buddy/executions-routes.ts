@@ -65,7 +65,8 @@ export function registerExecutionRoutes(app: FastifyInstance, ctx: BuddyContext)
     switch (b.operation) {
       case 'CANCEL':
         if (isCompleted(run.status)) throw new AppError('validation_failed', `Execution is ${run.status === 'success' ? 'SUCCESSFUL' : 'finished'} and cannot be cancelled`);
-        await engine.cancelRun(run.id);
+        // Buddy terminates a run waiting for approval or variables too (its manual jobs).
+        await engine.cancelRun(run.id, { manual: true });
         break;
       case 'RETRY':
         if (run.status !== 'failed' && run.status !== 'canceled') throw new AppError('validation_failed', 'Only a FAILED or TERMINATED execution can be retried');

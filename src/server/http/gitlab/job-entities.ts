@@ -1,4 +1,5 @@
 import { isoTime } from '../../../shared/index.js';
+import { gitlabWhen } from '../../engine/index.js';
 import type { PlanJob } from '../../../pipeline/index.js';
 import type { Artifact, Job, Project, Run, Runner, Store, User } from '../../store/index.js';
 import { userBasic } from './entities.js';
@@ -106,7 +107,7 @@ export function jobEntity(job: Job, project: Project, lookups: JobLookups, baseU
     archived: false,
     tag_list: [...job.tags].sort(),
     needs: Array.isArray(spec.needs) ? spec.needs.map((n) => n.job) : null,
-    when: job.when,
+    when: gitlabWhen(job.when),
   };
 }
 
