@@ -84,7 +84,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   // Buddy's pipeline settings act through the engine's hooks; its variables layer over GitLab's.
   // Both APIs' variables are sealed with one key: <dataDir>/secret.key on SQLite; with PostgreSQL
   // the key is kept in the shared database, since every server of the cluster must open them.
-  const buddy = createBuddyEngineHooks({ store, clock, logger, ...(config.databaseUrl === null && { secretKeyFile: join(config.dataDir, 'secret.key') }) });
+  const buddy = createBuddyEngineHooks({ store, clock, logger, repos, ...(config.databaseUrl === null && { secretKeyFile: join(config.dataDir, 'secret.key') }) });
   const ciVariables = createCiVariables(store, clock, buddy.secrets);
   const engine: Engine = createEngine({
     store, clock, logger, repos, events: notifier.events, artifactsDir, baseUrl: () => baseUrl,

@@ -5,6 +5,7 @@ import { createBuddyPolicies } from './definition-policies-buddy.js';
 import { lazySecretBox } from './buddy-secrets.js';
 import { createBuddyVariables } from './buddy-variables.js';
 import { createBuddyRunConfig } from './buddy-run-config.js';
+import type { RepositoryAccess } from './ports.js';
 
 /**
  * Everything the engine needs from the Buddy side, made once by the composition root and shared
@@ -16,7 +17,7 @@ import { createBuddyRunConfig } from './buddy-run-config.js';
  * `attach` exists because terminate_stale_runs ends other runs through the engine that calls
  * the policies; until attached, stale runs are left running.
  */
-export function createBuddyEngineHooks(deps: { store: Store; clock: Clock; logger: Logger; secretKeyFile?: string }) {
+export function createBuddyEngineHooks(deps: { store: Store; clock: Clock; logger: Logger; secretKeyFile?: string; repos?: RepositoryAccess }) {
   const { store, clock, logger } = deps;
   let engine: Engine | null = null;
   const secrets = lazySecretBox({ store, keyFile: deps.secretKeyFile, now: () => clock.now() });
@@ -25,7 +26,7 @@ export function createBuddyEngineHooks(deps: { store: Store; clock: Clock; logge
     store, logger, now: () => clock.now(),
     terminate: async (runId) => { if (engine) await engine.cancelRun(runId, { manual: true }); },
   });
-  const configFor = createBuddyRunConfig({ store, variables });
+  const configFor = createBuddyRunConfig({ store, variables, ...(deps.repos && { repos: deps.repos }) });
   type Source = (project: Parameters<typeof variables.forRun>[0], ref: string, refProtected: boolean, definitionId?: number, environment?: string | null) => Promise<Record<string, import('../../pipeline/index.js').ContextVariable>>;
   return {
     secrets, variables, policies, configFor,

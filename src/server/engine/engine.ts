@@ -8,7 +8,7 @@ import { parseDuration, type ContextVariable, type Plan, type PlanJob, type Plan
 import type { JobPayload } from '../../protocol/index.js';
 import type { Artifact, Definition, Job, Project, Repositories, Run, Runner, Store, User } from '../store/index.js';
 import { processRun, runStatusOf } from './run-processing.js';
-import { resumeRun as resumeRunUseCase, createRun as createRunUseCase, ensureDefaultDefinition, jobColumns, type CreateRunInput, type CreateRunResult } from './run-creation.js';
+import { resumeRun as resumeRunUseCase, createRun as createRunUseCase, ensureDefaultDefinition, jobColumns, type ConfigText, type CreateRunInput, type CreateRunResult } from './run-creation.js';
 import { buildJobPayload } from './job-payload.js';
 import { failureAllowed, shouldRetry } from './retry-policy.js';
 import { CANCELABLE, COMPLETED, isCompleted } from './statuses.js';
@@ -33,7 +33,7 @@ export interface EngineDeps {
    */
   projectVariables?(project: Project, ref: string, refProtected: boolean, definitionId?: number, environment?: string | null): Promise<Record<string, ContextVariable>>;
   /** CI config text for definitions whose jobs are Buddy actions (source 'actions'). */
-  configFor?(definition: Definition, input: CreateRunInput): Promise<string | null>;
+  configFor?(definition: Definition, input: CreateRunInput): Promise<ConfigText | null>;
   /** How long a claimed job stays leased without a renewal. */
   leaseMs?: number;
   /** Default artifact expiry when a job sets none (GitLab: 30 days). */

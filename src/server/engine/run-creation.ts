@@ -6,6 +6,9 @@ import { JOB_WHEN_VARIABLE } from './statuses.js';
 
 const ZERO_SHA = '0000000000000000000000000000000000000000';
 
+/** A run's configuration text, or why there is none (the run is stored failed with this as yaml_errors). */
+export type ConfigText = string | { yamlErrors: string };
+
 export interface CreateRunInput {
   project: Project;
   definition?: Definition;
@@ -39,7 +42,7 @@ export interface RunCreationDeps {
   /** Project CI/CD variables visible to a run on `ref` (protected ones only on protected refs). */
   projectVariables(project: Project, ref: string, refProtected: boolean, definitionId?: number): Promise<Record<string, ContextVariable>>;
   /** CI config text of a definition whose jobs are not in the repository (source 'actions'). */
-  configFor?(definition: Definition, input: CreateRunInput): Promise<string | null>;
+  configFor?(definition: Definition, input: CreateRunInput): Promise<ConfigText | null>;
   /** Persists jobs of a compiled plan and starts processing; owned by the engine. */
   persistPlan(run: Run, plan: Plan): Promise<void>;
   /** Marks a run failed with yaml_errors. */
@@ -95,6 +98,10 @@ export async function createRun(deps: RunCreationDeps, input: CreateRunInput): P
     priority: input.priority ?? definition.priority, parentRunId: input.parent?.runId ?? null, parentJobId: input.parent?.jobId ?? null,
     createdAt: now, committedAt: commit ? Date.parse(commit.timestamp) || null : null,
   });
+  if (typeof configText !== 'string') {
+    await deps.failRun(run, configText.yamlErrors);
+    return { created: true, run: (await store.runs.byId(run.id))!, plan: null };
+  }
 
   return compileRun(deps, input, run, { definition, configText, configPath, sha, tag, refName, commit });
 }
@@ -122,8 +129,8 @@ export async function resumeRun(deps: RunCreationDeps, run: Run): Promise<Create
     : definition.source === 'actions' && deps.configFor
       ? await deps.configFor(definition, input)
       : await repos.readFile(project, run.sha, configPath);
-  if (configText === null) {
-    await deps.failRun(run, 'Missing CI config file');
+  if (configText === null || typeof configText !== 'string') {
+    await deps.failRun(run, configText === null ? 'Missing CI config file' : configText.yamlErrors);
     return { created: true, run: (await store.runs.byId(run.id))!, plan: null };
   }
   const commit = await repos.commit(project, run.sha).catch(() => null);

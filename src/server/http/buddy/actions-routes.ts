@@ -16,6 +16,11 @@ export function registerActionRoutes(app: FastifyInstance, ctx: BuddyContext): v
     return action;
   }
 
+  /** A REMOTE pipeline's actions live in its template file: they are not edited here. */
+  function ensureLocal(definition: { settings: Record<string, unknown> }): void {
+    if (definition.settings.definition_source === 'REMOTE') throw invalid(['the actions of a REMOTE pipeline come from its template (remote_path); edit the template instead']);
+  }
+
   /** Renumbers positions 1..n in the given order. */
   async function reorder(ids: number[]): Promise<void> {
     for (let i = 0; i < ids.length; i++) await store.buddyActions.update(ids[i]!, { position: i + 1 }, Date.now());
@@ -35,6 +40,7 @@ export function registerActionRoutes(app: FastifyInstance, ctx: BuddyContext): v
 
   app.post(A, async (request, reply) => {
     const { project, definition } = await resolvePath(ctx, request, ['EXECUTION_MANAGE'], 'manage');
+    ensureLocal(definition!);
     const b = body(request);
     const { name, type, settings, problems } = validateAction(b, { creating: true });
     const existing = await store.buddyActions.forDefinition(definition!.id);
@@ -52,6 +58,7 @@ export function registerActionRoutes(app: FastifyInstance, ctx: BuddyContext): v
 
   app.patch(`${A}/:action_id`, async (request) => {
     const { project, definition } = await resolvePath(ctx, request, ['EXECUTION_MANAGE'], 'manage');
+    ensureLocal(definition!);
     const action = await actionOf(definition!.id, (request.params as { action_id: string }).action_id);
     const { name, settings, problems } = validateAction(body(request), { creating: false, existingType: action.type });
     if (name && name !== action.name && (await store.buddyActions.forDefinition(definition!.id)).some((a) => a.name === name)) problems.push(`an action named '${name}' already exists in this pipeline`);

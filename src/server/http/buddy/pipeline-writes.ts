@@ -22,6 +22,7 @@ export async function createPipeline(ctx: BuddyContext, project: Project, user: 
   const now = Date.now();
   const copied = source ? Object.fromEntries(Object.entries(source.settings).filter(([k]) => !['webhook_token', 'creator_id', 'paused', 'last_execution_revision'].includes(k))) : {};
   const settings: Record<string, unknown> = { ...BUDDY_DEFAULTS, ...copied, ...input.settings, buddy: true, creator_id: user.id };
+  await checkRemote(ctx, project, settings, (extra.actions?.length ?? 0) > 0);
   if (!('pause_on_repeated_failures' in input.settings) && !source && (settings.events as Array<{ type?: string }>).some((e) => e.type === 'SCHEDULE')) settings.pause_on_repeated_failures = 100;
   if ((settings.events as Array<{ type?: string }>).some((e) => e.type === 'WEBHOOK')) settings.webhook_token = randomToken('', 18);
   let definition: Definition;
@@ -58,6 +59,7 @@ export async function updatePipeline(ctx: BuddyContext, project: Project, defini
   if (problems.length) throw invalid(problems);
   if (input.identifier !== undefined) await ensureIdentifierFree(ctx, project.id, input.identifier, definition.id);
   const settings: Record<string, unknown> = { ...definition.settings, ...input.settings };
+  await checkRemote(ctx, project, settings, false);
   const events = (settings.events as Array<{ type?: string }> | undefined) ?? [];
   if (events.some((e) => e.type === 'WEBHOOK') && typeof settings.webhook_token !== 'string') settings.webhook_token = randomToken('', 18);
   if (events.some((e) => e.type === 'SCHEDULE') && settings.pause_on_repeated_failures === undefined) settings.pause_on_repeated_failures = 100;
@@ -65,6 +67,33 @@ export async function updatePipeline(ctx: BuddyContext, project: Project, defini
   await store.definitions.update(definition.id, { name: input.name, identifier: input.identifier, priority: input.priority, settings }, Date.now());
   if (Array.isArray(body.variables)) await replacePipelineVariables(ctx, project, definition.id, body.variables as Array<Record<string, unknown>>);
   return (await store.definitions.byId(definition.id))!;
+}
+
+/**
+ * A REMOTE pipeline (its actions come from a template file in another project of the workspace,
+ * engine/buddy-remote-template.ts) needs the project and the file's path; the project must exist.
+ * The file itself is read when a run starts, so it may be pushed after the pipeline is made.
+ */
+async function checkRemote(ctx: BuddyContext, project: Project, settings: Record<string, unknown>, withActions: boolean): Promise<void> {
+  if (settings.definition_source !== 'REMOTE') return;
+  const problems: string[] = [];
+  const name = settings.remote_project_name;
+  if (typeof name !== 'string' || !name) problems.push('remote_project_name is required for a REMOTE pipeline');
+  if (typeof settings.remote_path !== 'string' || !settings.remote_path) problems.push('remote_path is required for a REMOTE pipeline');
+  if (withActions) problems.push('a REMOTE pipeline takes its actions from its template; actions cannot be given');
+  const list = settings.remote_parameters;
+  if (Array.isArray(list)) {
+    list.forEach((p, i) => {
+      const item = p as Record<string, unknown>;
+      if (typeof item.key !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(item.key)) problems.push(`remote_parameters[${i}].key must be a name of letters, digits and underscores`);
+      if (item.value !== undefined && item.value !== null && typeof item.value !== 'string') problems.push(`remote_parameters[${i}].value must be a string`);
+    });
+  }
+  if (problems.length) throw invalid(problems);
+  const workspace = await ctx.deps.store.workspaces.byId(project.workspaceId);
+  if (!workspace || !(await ctx.deps.store.projects.byFullPath(workspace.path, name as string))) {
+    throw invalid([`remote_project_name: project '${String(name)}' not found in this workspace`]);
+  }
 }
 
 function variableProblems(list: unknown): string[] {
