@@ -113,6 +113,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     store, accounts, projects, logger, version: '17.11.0-runnel',
     engine, runners, runnerService, notifier, buddy,
     baseUrl: () => baseUrl,
+    repos,
     healthCheck: async () => { await store.users.count(); },
     registerGit: (instance) => mountGitHosting(instance, { host, store, projects, accounts, engine, logger, onPush: () => { void pushLoop.kick(); } }),
   });

@@ -1,5 +1,5 @@
 import type { Logger } from '../../shared/index.js';
-import type { Accounts, Engine, Notifier, Projects, Runners, RunnerService } from '../engine/index.js';
+import type { Accounts, Engine, Notifier, Projects, RepositoryAccess, Runners, RunnerService } from '../engine/index.js';
 import type { Store } from '../store/index.js';
 
 /** What the HTTP layer needs, assembled by the composition root (cli/serve). */
@@ -19,6 +19,8 @@ export interface HttpDeps {
   registerGit?(app: import('fastify').FastifyInstance): void;
   /** Where the built web UI lives; default: web/dist in the package. */
   webRoot?: string;
+  /** The hosted repositories (commit lookups); optional so API tests can run without them. */
+  repos?: RepositoryAccess;
   /** Readiness beyond "the process answers": e.g. the database responds. */
   healthCheck(): Promise<void>;
 }

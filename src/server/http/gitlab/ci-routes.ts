@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../deps.js';
 import { registerPipelineRoutes } from './pipelines-routes.js';
 import { registerJobRoutes } from './jobs-routes.js';
+import { registerCommitStatusRoutes } from './commit-statuses-routes.js';
 import { registerArtifactRoutes } from './artifacts-routes.js';
 import { registerVariableRoutes } from './variables-routes.js';
 import { registerTriggerRoutes } from './triggers-routes.js';
@@ -41,6 +42,7 @@ export function registerGitlabCiRoutes(app: FastifyInstance, deps: HttpDeps): vo
     });
     registerPipelineRoutes(scope, deps);
     registerJobRoutes(scope, deps);
+    registerCommitStatusRoutes(scope, deps);
     registerArtifactRoutes(scope, deps);
     registerVariableRoutes(scope, deps);
     registerTriggerRoutes(scope, deps);

@@ -16,6 +16,7 @@ export const SUMMARIES: Record<string, string> = {
   'GET /api/v4/projects/{id}/pipelines/{pipeline_id}/bridges': 'Trigger jobs of a pipeline with their downstream pipelines',
   'GET /api/v4/projects/{id}/pipelines/{pipeline_id}/events': 'Runnel: live pipeline and job status changes (text/event-stream)',
   'GET /api/v4/projects/{id}/jobs': 'Jobs of a project (scope)',
+  'GET /api/v4/projects/{id}/repository/commits/{sha}/statuses': 'A commit\'s statuses: the jobs of its pipelines (ref, stage, name, pipeline_id, all, order_by, sort)',
   'GET /api/v4/projects/{id}/jobs/{job_id}': 'Get a single job',
   'GET /api/v4/projects/{id}/jobs/{job_id}/trace': 'A job\'s log (text/plain; Range: bytes=N- answers 206)',
   'GET /api/v4/projects/{id}/jobs/{job_id}/events': 'Runnel: live job status and log size (text/event-stream)',
