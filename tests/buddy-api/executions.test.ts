@@ -193,7 +193,9 @@ describe('Buddy executions really run, and pipeline settings act (embedded runne
     await waitFor('Long running', async () => actionStatuses((await call(exec)).body).Long === 'INPROGRESS');
     await call(exec, { method: 'PATCH', json: { operation: 'CANCEL' } });
     await waitFor('cleanup running', async () => actionStatuses((await call(exec)).body).Cleanup === 'INPROGRESS');
-    assert.equal((await call(exec)).body.status, 'INPROGRESS', 'the run is still going while its ON_TERMINATE actions run');
+    assert.equal((await call(exec)).body.status, 'TERMINATING', 'the run is still going while its ON_TERMINATE actions run');
+    const gitlabView = (await s.store.runs.byNumber(stubborn.id, second.id))!;
+    assert.equal(gitlabView.status, 'running');
     await call(exec, { method: 'PATCH', json: { operation: 'CANCEL' } });
     const done = await finished(stubborn, second.id, 20_000);
     assert.equal(done.status, 'TERMINATED');

@@ -56,9 +56,13 @@ export function actionExecutionStatus(job: { status: string; actionType: string 
   return toBuddyStatus(job.status);
 }
 
-/** An execution's status; a run waiting on a WAIT_FOR_VARIABLES action waits for variables. */
-export function executionStatus(run: { status: string }, waitingActionType: string | null = null): BuddyStatus {
+/**
+ * An execution's status; a run waiting on a WAIT_FOR_VARIABLES action waits for variables, and a
+ * canceled run still running its ON_TERMINATE actions (jobs with when on_cancel) is TERMINATING.
+ */
+export function executionStatus(run: { status: string }, waitingActionType: string | null = null, terminating = false): BuddyStatus {
   if (run.status === 'manual' && waitingActionType === 'WAIT_FOR_VARIABLES') return 'WAITING_FOR_VARIABLES';
+  if (terminating && !['success', 'failed', 'canceled', 'skipped'].includes(run.status)) return 'TERMINATING';
   return toBuddyStatus(run.status);
 }
 

@@ -164,7 +164,7 @@ export async function executionJson(ctx: BuddyContext, p: Project, d: Definition
     id: run.number, start_date: iso(run.startedAt), finish_date: iso(run.finishedAt),
     triggeredOn: TRIGGERED_ON[run.source] ?? 'API', priority: priorityName(run.priority),
     refresh: ctxInfo.buddy?.refresh ?? false, clear_cache: ctxInfo.buddy?.clearCache ?? false,
-    status: executionStatus(run, waiting ? actionTypeOf(waiting) : null), comment: run.comment,
+    status: executionStatus(run, waiting ? actionTypeOf(waiting) : null, jobs.some((j) => j.when === 'on_cancel' && !isCompleted(j.status) && j.status !== 'created')), comment: run.comment,
     title: executionTitle(d, run),
     branch: run.tag ? null : { url: `${urls.project(ctx, p).url}/repository/branches/${run.ref}`, html_url: `${urls.project(ctx, p).html_url}/repository/branch/${run.ref}`, name: run.ref, default: run.ref === p.defaultBranch },
     tag: run.tag ? { name: run.ref } : null,
