@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 
 /**
@@ -8,7 +10,15 @@ import { constants } from 'node:os';
  * group and to every descendant found in /proc (which catches children that left the group with
  * setsid), then SIGKILL after a grace period. Used by the shell and sandbox executors and for
  * host-side commands (git).
+ *
+ * What no tree walk finds is a process that left the group and whose parent is gone (setsid and
+ * a double fork: it now belongs to init). Every process of a tree inherits a random mark in its
+ * environment (RUNNEL_PROCESS_TREE); when the leader exits, or the tree is killed, the processes
+ * still carrying that mark are found through /proc/<pid>/environ and killed — after the outcome is
+ * reported, so a job's latency does not pay for the scan. A process that scrubs its environment
+ * still escapes (the sandbox's own PID namespace does not have this gap).
  */
+export const TREE_MARK = 'RUNNEL_PROCESS_TREE';
 export interface TreeRunOptions {
   command: string;
   args: readonly string[];
@@ -113,6 +123,38 @@ export async function killTree(pgid: number, graceMs: number): Promise<void> {
   signalTree(pgid, [...new Set([...known, ...descendantsOf(pgid)])], 'SIGKILL');
 }
 
+/**
+ * SIGKILLs every process (of this user; others' environments are unreadable) whose environment
+ * holds `TREE_MARK=mark`; returns their pids. Reads /proc asynchronously: a server with many
+ * processes does not stall its event loop.
+ */
+export async function killMarked(mark: string): Promise<number[]> {
+  const needle = Buffer.from(`${TREE_MARK}=${mark}\0`);
+  let entries: string[];
+  try {
+    entries = await readdir('/proc');
+  } catch {
+    return [];
+  }
+  const killed: number[] = [];
+  await Promise.all(entries.filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid).map(async (name) => {
+    let environ: Buffer;
+    try {
+      environ = await readFile(`/proc/${name}/environ`);
+    } catch {
+      return;
+    }
+    if (environ.indexOf(needle) === -1) return;
+    try {
+      process.kill(Number(name), 'SIGKILL');
+      killed.push(Number(name));
+    } catch {
+      // gone already
+    }
+  }));
+  return killed;
+}
+
 export function runProcessTree(options: TreeRunOptions): Promise<TreeRunOutcome> {
   return new Promise((resolve) => {
     if (options.signal?.aborted) {
@@ -120,10 +162,11 @@ export function runProcessTree(options: TreeRunOptions): Promise<TreeRunOutcome>
       return;
     }
     let child: ChildProcess;
+    const mark = randomBytes(9).toString('base64url');
     try {
       child = spawn(options.command, [...options.args], {
         cwd: options.cwd,
-        env: options.env,
+        env: { ...options.env, [TREE_MARK]: mark },
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -163,7 +206,11 @@ export function runProcessTree(options: TreeRunOptions): Promise<TreeRunOutcome>
         canceled: canceled && !timedOut,
       };
       if (startError !== undefined) outcome.startError = startError;
-      void (killing ?? Promise.resolve()).then(() => resolve(outcome));
+      void (killing ?? Promise.resolve()).then(() => {
+        resolve(outcome);
+        // Whatever escaped the group and the tree walk: found by its mark, after the outcome.
+        if (pid !== undefined) void killMarked(mark).catch(() => undefined);
+      });
     };
 
     child.stdout?.on('data', (chunk: Buffer) => options.onOutput?.(chunk));
