@@ -15,6 +15,7 @@ import type { Config } from './config.js';
 import { createRepositoryAccess } from './repository-access.js';
 import { createEmbeddedConnection } from './embedded-connection.js';
 import { createPushRecorder, mountGitHosting } from './git-mount.js';
+import { recoverUnrecordedPushes } from './push-recovery.js';
 
 /** Opens the configured database (SQLite in dataDir unless a PostgreSQL URL is set) and migrates it. */
 export async function openStore(config: Pick<Config, 'dataDir' | 'databaseUrl'>): Promise<Store> {
@@ -64,6 +65,8 @@ export interface ServerTuning {
   webhookIntervalMs?: number;
   scheduleIntervalMs?: number;
   webhookRetryBaseMs?: number;
+  /** How long a ref difference must last before it counts as a lost push (push-recovery.ts). */
+  pushRecoverySettleMs?: number;
 }
 
 export async function startServer(config: Config, logger: Logger = createLogger({ level: config.logLevel }), tuning: ServerTuning = {}): Promise<RunningServer> {
@@ -161,6 +164,12 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   }
   for (const loop of loops) loop.start();
   void pushLoop.kick();
+  // Pushes whose git process died before its hook ran, looked for once in the background.
+  const closing = new AbortController();
+  const recovery = recoverUnrecordedPushes({
+    reposDir, host, store, logger, settleMs: tuning.pushRecoverySettleMs ?? 5_000, signal: closing.signal,
+    record: createPushRecorder({ store, logger, onPush: () => { void pushLoop.kick(); } }),
+  }).catch((error: unknown) => { logger.error({ err: error }, 'push recovery failed'); });
 
   let closed = false;
   return {
@@ -171,6 +180,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     async close() {
       if (closed) return;
       closed = true;
+      closing.abort();
+      await recovery;
       await runner?.stop({ cancelRunning: true });
       for (const loop of loops) await loop.stop();
       await gitlabApi.stop();

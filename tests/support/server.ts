@@ -42,7 +42,7 @@ export async function startTestServer(options: { env?: Record<string, string>; r
     flags: { port: '0', 'data-dir': dataDir, 'log-level': 'silent', concurrency: String(options.runnerConcurrency ?? 0), 'job-lease': String(options.jobLeaseSeconds ?? 60) },
     env: { RUNNEL_INITIAL_ROOT_TOKEN: 'root-token-for-tests-0001', ...(postgres && { RUNNEL_DATABASE_URL: postgres.url }), ...options.env }, cwd: dataDir,
   });
-  const server = await startServer(config, silentLogger(), { webhookIntervalMs: 100, scheduleIntervalMs: 200, webhookRetryBaseMs: 100 });
+  const server = await startServer(config, silentLogger(), { webhookIntervalMs: 100, scheduleIntervalMs: 200, webhookRetryBaseMs: 100, pushRecoverySettleMs: 200 });
   const rootToken = server.rootToken ?? { token: 'root-token-for-tests-0001', generated: false };
   return {
     ...server, rootToken, dataDir, config,

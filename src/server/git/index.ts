@@ -13,6 +13,8 @@ export {
 } from './git-http-handler.js';
 export { registerGitRoutes } from './fastify-git-routes.js';
 export { deliverPendingPushes, type GitPush, type PushListener } from './push-delivery.js';
+export { refDrift } from './ref-drift.js';
+export { listJournaledPushes } from './push-journal.js';
 export type { RefUpdate } from './push-journal.js';
 export { parseSmartHttpPath, type SmartHttpTarget, type SmartHttpPathInfo, type GitService } from './smart-http-request.js';
 export { isValidSegment } from './repository-path.js';

@@ -16,6 +16,12 @@ export function createPushEventsRepository(db: Kysely<Tables>) {
     async listForProject(projectId: number): Promise<PushEvent[]> {
       return (await db.selectFrom('push_events').selectAll().where('project_id', '=', projectId).orderBy('id').execute()).map(toPushEvent);
     },
+    /** What the recorded pushes say each ref points at: the latest `after` per ref (zeros = deleted). */
+    async knownRefs(projectId: number): Promise<Map<string, string>> {
+      const latest = db.selectFrom('push_events').select((eb) => eb.fn.max('id').as('id')).where('project_id', '=', projectId).groupBy('ref');
+      const rows = await db.selectFrom('push_events').select(['ref', 'after_sha']).where('id', 'in', latest).execute();
+      return new Map(rows.map((r) => [r.ref, r.after_sha]));
+    },
     async unprocessed(limit: number): Promise<PushEvent[]> {
       return (await db.selectFrom('push_events').selectAll().where('processed_at', 'is', null).orderBy('id').limit(limit).execute()).map(toPushEvent);
     },
