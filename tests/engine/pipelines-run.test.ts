@@ -257,7 +257,46 @@ describe('pipelines really run (embedded runner, real git, real processes)', () 
     assert.equal(peek.status, 'success', await log(peek.id));
     const text = await log(peek.id);
     assert.match(text, /LISTED:builds/);
-    assert.doesNotMatch(text, /LISTED:(runnel\.sqlite|repositories|artifacts|cache)/);
+    // `repositories` may show: the path down to this project's objects (see the next test).
+    assert.doesNotMatch(text, /LISTED:(runnel\.sqlite|artifacts|cache)/);
+  });
+
+  it('lets a sandboxed job use git on its checkout, which borrows the hosted objects, and shows it nothing else of the data directory', async (t) => {
+    if (s.executor !== 'sandbox') return t.skip(`embedded runner uses ${s.executor}: bubblewrap unavailable`);
+    const other = await projectWith({ 'secret.txt': 'another project\n' });
+    const { project, repo } = await projectWith({ '.gitlab-ci.yml': 'placeholder: {script: [true]}\n' });
+    const hosted = s.host.pathOf(project.workspacePath, project.path);
+    const objects = `${hosted}/objects`;
+    repo.commit({
+      '.gitlab-ci.yml': [
+        'peek:',
+        '  script:',
+        '    - git log --oneline | sed "s/^/LOG:/"',
+        '    - test -z "$(git status --porcelain)" && echo STATUS-CLEAN',
+        '    - git rev-parse HEAD | sed "s/^/HEAD:/"',
+        `    - cat .git/objects/info/alternates | sed "s/^/ALT:/"`,
+        `    - ls ${s.dataDir} | sed "s/^/LISTED:/"`,
+        `    - ls ${s.dataDir}/repositories/${project.workspacePath} | sed "s/^/PROJECTS:/"`,
+        `    - ls ${hosted} | sed "s/^/HOSTED:/"`,
+        `    - if cat ${hosted}/config; then echo CAN-READ-CONFIG; exit 1; fi`,
+        `    - if touch ${objects}/written-by-job; then echo CAN-WRITE-OBJECTS; exit 1; fi`,
+        `    - if [ -e ${s.dataDir}/runnel.sqlite ]; then echo CAN-SEE-DB; exit 1; fi`,
+      ].join('\n'),
+    }, 'second');
+    git(repo.dir, ['push', '-q', hosted, 'HEAD:refs/heads/main'], gitEnv());
+    const r = await finished((await run(project)).id);
+    const peek = (await jobs(r.id)).peek!;
+    const text = await log(peek.id);
+    assert.equal(peek.status, 'success', text);
+    assert.match(text, /^LOG:[0-9a-f]+ second$/m);
+    assert.match(text, /^LOG:[0-9a-f]+ initial$/m);
+    assert.match(text, /^STATUS-CLEAN$/m);
+    assert.match(text, new RegExp(`^HEAD:${r.sha}$`, 'm'));
+    assert.match(text, new RegExp(`^ALT:${objects}$`, 'm'), 'the checkout was the in-process one');
+    assert.deepEqual(text.match(/^LISTED:.*$/gm), ['LISTED:builds', 'LISTED:repositories']);
+    assert.deepEqual(text.match(/^PROJECTS:.*$/gm), [`PROJECTS:${project.path}.git`], `${other.project.path} stays hidden`);
+    assert.deepEqual(text.match(/^HOSTED:.*$/gm), ['HOSTED:objects']);
+    assert.ok(!readdirSync(objects).includes('written-by-job'));
   });
 });
 
