@@ -35,7 +35,7 @@ export interface CloneLayoutInput {
 }
 
 export interface CloneLayout {
-  /** Directories to create, parents first, relative to `.git`. */
+  /** Directories to create (with their parents), relative to `.git`. */
   dirs: string[];
   /** Files relative to `.git`, in any order. */
   files: Array<{ path: string; content: string }>;
@@ -82,9 +82,10 @@ export function cloneLayout(input: CloneLayoutInput): CloneLayout {
     { path: 'objects/info/alternates', content: `${input.alternate}\n` },
   ];
   if (input.shallow.length > 0) files.push({ path: 'shallow', content: [...input.shallow].sort().map((oid) => `${oid}\n`).join('') });
-  const dirs = ['objects', 'objects/info', 'objects/pack', 'refs', 'refs/heads', 'refs/tags'];
+  // Only what git needs to recognise the repository and what the files above live in: every
+  // directory created costs a file-system create, and git makes the others when it needs them.
+  const dirs = ['objects/info', originHead !== null ? 'refs/remotes/origin' : 'refs'];
   if (originHead !== null) {
-    dirs.push('refs/remotes', 'refs/remotes/origin');
     files.push({ path: 'refs/remotes/origin/HEAD', content: `ref: refs/remotes/origin/${originHead}\n` });
   }
   return { dirs, files };

@@ -1,10 +1,9 @@
 import { lstat, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GitInfo } from '../protocol/index.js';
-import type { CatFileBatch } from './cat-file-batch.js';
 import { cloneLayout } from './clone-layout.js';
 import { buildIndexFile, type IndexEntry, type IndexStat } from './git-index-file.js';
-import type { GitObjectReaders } from './git-object-readers.js';
+import type { GitObjectReaders, RepositoryObjects } from './git-object-readers.js';
 import { parseCommit, parseTag, parseTree, type EntryKind, type GitObject } from './git-objects.js';
 import { inspectHostedRepository, listBranches } from './hosted-repository.js';
 import { shallowBoundary } from './shallow-boundary.js';
@@ -54,7 +53,7 @@ export async function localCheckout(input: LocalCheckoutInput): Promise<LocalChe
     const commit = await expect(reader, info.sha, 'commit');
     const [tree, shallow, tag] = await Promise.all([
       readWorkTree(reader, parseCommit(commit.body).tree),
-      shallowBoundary(info.sha, info.depth, async (oid) => parseCommit((await expect(reader, oid, 'commit')).body).parents),
+      shallowBoundary(info.sha, info.depth, (oid) => reader.parentsOf(oid)),
       info.ref_type === 'tag' ? readTag(reader, info.ref, info.sha) : null,
     ]);
     stopIfAborted(signal);
@@ -65,7 +64,7 @@ export async function localCheckout(input: LocalCheckoutInput): Promise<LocalChe
     const index = await writeWorkTree(reader, tree, input.projectDir, signal);
     const gitDir = join(input.projectDir, '.git');
     await mkdir(gitDir);
-    for (const dir of layout.dirs) await mkdir(join(gitDir, dir));
+    await settleAll(layout.dirs.map((dir) => mkdir(join(gitDir, dir), { recursive: true })));
     await settleAll(layout.files.map((f) => writeFile(join(gitDir, f.path), f.content)));
     // Last: the index's own mtime is what git compares file mtimes with.
     await writeFile(join(gitDir, 'index'), buildIndexFile(index));
@@ -88,7 +87,7 @@ interface WorkTree {
 }
 
 /** Reads the commit's trees, one level at a time (each level's reads go to git together). */
-async function readWorkTree(reader: CatFileBatch, root: string): Promise<WorkTree> {
+async function readWorkTree(reader: RepositoryObjects, root: string): Promise<WorkTree> {
   const dirs: string[] = [];
   const entries: WorkTreeEntry[] = [];
   let level = [{ path: '', oid: root }];
@@ -120,7 +119,7 @@ const CONVERTING_ATTRIBUTES = /\b(eol|crlf|ident|filter|working-tree-encoding)\b
 /** Files read from git at once per job: enough to keep git busy, few enough to bound memory. */
 const WRITE_WINDOW = 16;
 
-async function writeWorkTree(reader: CatFileBatch, tree: WorkTree, projectDir: string, signal: AbortSignal): Promise<IndexEntry[]> {
+async function writeWorkTree(reader: RepositoryObjects, tree: WorkTree, projectDir: string, signal: AbortSignal): Promise<IndexEntry[]> {
   // Directories come level by level (parents first): each level is created at once.
   for (let depth = 0, at = 0; at < tree.dirs.length; depth++) {
     const level: string[] = [];
@@ -171,7 +170,7 @@ function indexStat(s: { ctimeNs: bigint; mtimeNs: bigint; dev: bigint; ino: bigi
 }
 
 /** refs/tags/<t> in the hosted repository must still lead to the job's commit. */
-async function readTag(reader: CatFileBatch, tag: string, sha: string): Promise<{ oid: string; peeled: string }> {
+async function readTag(reader: RepositoryObjects, tag: string, sha: string): Promise<{ oid: string; peeled: string }> {
   const ref = await reader.read(`refs/tags/${tag}`);
   if (!ref) throw new Error(`tag ${tag} not found`);
   let object: GitObject = ref;
@@ -180,7 +179,7 @@ async function readTag(reader: CatFileBatch, tag: string, sha: string): Promise<
   return { oid: ref.oid, peeled: object.oid };
 }
 
-async function expect(reader: CatFileBatch, oid: string, type: GitObject['type'] | undefined): Promise<GitObject> {
+async function expect(reader: RepositoryObjects, oid: string, type: GitObject['type'] | undefined): Promise<GitObject> {
   const object = await reader.read(oid);
   if (!object) throw new Error(`object ${oid} is missing`);
   if (object.oid !== oid || (type && object.type !== type)) throw new Error(`object ${oid} is a ${object.type}, not a ${type}`);

@@ -200,6 +200,15 @@ describe('in-process checkout (embedded runner)', () => {
     assert.equal(git(dir, 'log', '--format=%H'), `${fixture.main[2]}\n${fixture.main[1]}`);
     assert.equal(git(dir, 'status', '--porcelain'), '');
     assert.ok(!existsSync(join(dir, 'history', '4.txt')));
+    // The job can work with it like with a clone: deepen the history, branch, commit.
+    git(dir, 'fetch', '-q', '--deepen=1', 'origin', fixture.main[2]!);
+    assert.equal(git(dir, 'rev-list', '--count', 'HEAD'), '3');
+    git(dir, 'checkout', '-q', '-b', 'work');
+    writeFileSync(join(dir, 'new.txt'), 'new\n');
+    git(dir, 'add', 'new.txt');
+    git(dir, 'commit', '-q', '-m', 'in the job');
+    assert.equal(git(dir, 'rev-parse', 'HEAD^'), fixture.main[2]);
+    execFileSync('git', ['fsck', '--no-dangling'], { cwd: dir, env });
   });
 
   it('checks out a tag pipeline like the clone: the annotated tag, describe, no branch', async () => {
