@@ -46,13 +46,14 @@ export interface LocalCheckoutResult {
  * the caller empties it and clones instead.
  */
 export async function localCheckout(input: LocalCheckoutInput): Promise<LocalCheckoutResult> {
-  const { git: info, signal } = input;
-  const hosted = await inspectHostedRepository(input.local.gitDir);
-  const remoteBranches = info.ref_type === 'branch' && info.depth === 0 ? await listBranches(hosted.gitDir) : null;
-  return input.local.readers.use(hosted.gitDir, async (reader) => {
-    const commit = await expect(reader, info.sha, 'commit');
-    const [tree, shallow, tag] = await Promise.all([
-      readWorkTree(reader, parseCommit(commit.body).tree),
+  const { git: info, signal, local } = input;
+  return local.readers.use(local.gitDir, async (reader) => {
+    // Everything that only reads goes at once: the repository's own files, the trees (after the
+    // commit), the shallow walk and the tag. A repository found unusable throws before any write.
+    const [hosted, remoteBranches, tree, shallow, tag] = await Promise.all([
+      inspectHostedRepository(local.gitDir),
+      info.ref_type === 'branch' && info.depth === 0 ? listBranches(local.gitDir) : null,
+      expect(reader, info.sha, 'commit').then((commit) => readWorkTree(reader, parseCommit(commit.body).tree)),
       shallowBoundary(info.sha, info.depth, (oid) => reader.parentsOf(oid)),
       info.ref_type === 'tag' ? readTag(reader, info.ref, info.sha) : null,
     ]);
@@ -61,13 +62,17 @@ export async function localCheckout(input: LocalCheckoutInput): Promise<LocalChe
       git: info, url: input.url, alternate: hosted.objectDirs[0]!, remoteHead: hosted.headBranch,
       remoteBranches, tag, shallow,
     });
-    const index = await writeWorkTree(reader, tree, input.projectDir, signal);
+    // The work tree and .git are independent: written side by side (file creation is what costs).
     const gitDir = join(input.projectDir, '.git');
-    await mkdir(gitDir);
-    await settleAll(layout.dirs.map((dir) => mkdir(join(gitDir, dir), { recursive: true })));
-    await settleAll(layout.files.map((f) => writeFile(join(gitDir, f.path), f.content)));
+    const workTree = writeWorkTree(reader, tree, input.projectDir, signal);
+    const dotGit = (async () => {
+      await mkdir(gitDir);
+      await settleAll(layout.dirs.map((dir) => mkdir(join(gitDir, dir), { recursive: true })));
+      await settleAll(layout.files.map((f) => writeFile(join(gitDir, f.path), f.content)));
+    })();
+    await settleAll<unknown>([workTree, dotGit]);
     // Last: the index's own mtime is what git compares file mtimes with.
-    await writeFile(join(gitDir, 'index'), buildIndexFile(index));
+    await writeFile(join(gitDir, 'index'), buildIndexFile(await workTree));
     return { objectDirs: hosted.objectDirs };
   });
 }
