@@ -49,14 +49,19 @@ export async function localCheckout(input: LocalCheckoutInput): Promise<LocalChe
   const { git: info, signal, local } = input;
   return local.readers.use(local.gitDir, async (reader) => {
     // Everything that only reads goes at once: the repository's own files, the trees (after the
-    // commit), the shallow walk and the tag. A repository found unusable throws before any write.
+    // commit), the shallow walk and the tag. An unusable repository is the reason given when it
+    // is one (its objects then fail to read too), and it throws before anything is written.
+    const inspected = inspectHostedRepository(local.gitDir);
     const [hosted, remoteBranches, tree, shallow, tag] = await Promise.all([
-      inspectHostedRepository(local.gitDir),
+      inspected,
       info.ref_type === 'branch' && info.depth === 0 ? listBranches(local.gitDir) : null,
       expect(reader, info.sha, 'commit').then((commit) => readWorkTree(reader, parseCommit(commit.body).tree)),
       shallowBoundary(info.sha, info.depth, (oid) => reader.parentsOf(oid)),
       info.ref_type === 'tag' ? readTag(reader, info.ref, info.sha) : null,
-    ]);
+    ]).catch(async (error: unknown) => {
+      await inspected;
+      throw error;
+    });
     stopIfAborted(signal);
     const layout = cloneLayout({
       git: info, url: input.url, alternate: hosted.objectDirs[0]!, remoteHead: hosted.headBranch,
