@@ -47,7 +47,13 @@ export interface LocalCheckoutResult {
  */
 export async function localCheckout(input: LocalCheckoutInput): Promise<LocalCheckoutResult> {
   const { git: info, signal, local } = input;
-  return local.readers.use(local.gitDir, async (reader) => {
+  return local.readers.use(local.gitDir, async (shared) => {
+    // A read that never comes back (a stuck git) must not outlive the job's timeout or cancel;
+    // writes are never abandoned (the caller empties the directory once they have settled).
+    const reader: RepositoryObjects = {
+      read: (name) => abortable(shared.read(name), signal),
+      parentsOf: (commit) => abortable(shared.parentsOf(commit), signal),
+    };
     // Everything that only reads goes at once: the repository's own files, the trees (after the
     // commit), the shallow walk and the tag. An unusable repository is the reason given when it
     // is one (its objects then fail to read too), and it throws before anything is written.
@@ -205,6 +211,18 @@ async function settleAll<T>(promises: Array<Promise<T>>): Promise<T[]> {
   const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failure) throw failure.reason;
   return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new Error('checkout stopped'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Error('checkout stopped'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },
+      (error: unknown) => { signal.removeEventListener('abort', onAbort); reject(error); },
+    );
+  });
 }
 
 function stopIfAborted(signal: AbortSignal): void {

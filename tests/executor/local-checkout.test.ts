@@ -79,12 +79,12 @@ function info(fixture: Fixture, over: Partial<GitInfo> = {}): GitInfo {
   return { repo_url: pathToFileURL(fixture.bare).href, ref: 'main', sha, before_sha: '', ref_type: 'branch', refspecs: ['+refs/heads/main:refs/remotes/origin/main'], depth: 3, repo_object_format: 'sha1', ...over };
 }
 
-async function checkout(dir: string, git_info: GitInfo, readers: GitObjectReaders | null, gitDir: string): Promise<{ outcome: CheckoutOutcome; log: string }> {
+async function checkout(dir: string, git_info: GitInfo, readers: GitObjectReaders | null, gitDir: string, signal = new AbortController().signal): Promise<{ outcome: CheckoutOutcome; log: string }> {
   mkdirSync(dir, { recursive: true });
   let log = '';
   const outcome = await gitCheckout({
     git: git_info, projectDir: dir, env: { ...env, HOME: home }, log: (t) => { log += t; },
-    signal: new AbortController().signal, timeoutMs: 60_000, killGraceMs: 1000,
+    signal, timeoutMs: 60_000, killGraceMs: 1000,
     ...(readers && { local: { gitDir, readers } }),
   });
   return { outcome, log };
@@ -265,6 +265,16 @@ describe('in-process checkout (embedded runner)', () => {
     const { outcome, log } = await checkout(dir, info(fixture, { sha: 'f'.repeat(40), depth: 1 }), readers, fixture.bare);
     assert.equal(outcome.ok, false);
     assert.match(log, /object f{40} is missing\); cloning instead/);
+  });
+
+  it('stops when the job is canceled, leaving an empty directory and starting no clone', async () => {
+    const dir = fresh();
+    const stop = new AbortController();
+    stop.abort();
+    const { outcome, log } = await checkout(dir, info(fixture), readers, fixture.bare, stop.signal);
+    assert.deepEqual(outcome, { ok: false, reason: 'canceled', message: 'checkout canceled' });
+    assert.deepEqual(readdirSync(dir), []);
+    assert.doesNotMatch(log, /cloning/);
   });
 
   it('leaves a non-empty directory, wildcard refspecs and unusable repositories to git', async () => {
