@@ -19,8 +19,6 @@ export interface RunnerOptions {
   /** Log cap per job. */
   logLimitBytes?: number;
   killGraceMs?: number;
-  /** How long a repository's object reader (in-process checkouts) is kept unused. Default 30 s. */
-  objectReaderIdleMs?: number;
 }
 
 /**
@@ -37,7 +35,7 @@ export function createRunner(options: RunnerOptions) {
   let workers: Promise<void>[] = [];
   const log = options.logger;
   let readers: GitObjectReaders | null = null;
-  const objectReaders = () => (readers ??= createGitObjectReaders(options.objectReaderIdleMs !== undefined ? { idleMs: options.objectReaderIdleMs } : {}));
+  const objectReaders = () => (readers ??= createGitObjectReaders());
 
   async function worker(index: number): Promise<void> {
     let backoffMs = 100;
