@@ -298,7 +298,50 @@ describe('pipelines really run (embedded runner, real git, real processes)', () 
     assert.deepEqual(text.match(/^HOSTED:.*$/gm), ['HOSTED:objects']);
     assert.ok(!readdirSync(objects).includes('written-by-job'));
   });
+
+  it('checks jobs out through one long-lived cat-file per repository, which the server closes when it stops', async () => {
+    const own = await startTestServer({ runnerConcurrency: 2 });
+    let stopped = false;
+    try {
+      const root = (await own.store.users.byUsername('root'))!;
+      const project = await own.projects.create({ name: 'readers' }, { user: root });
+      const hosted = own.host.pathOf(project.workspacePath, project.path);
+      const repo = makeWorkingRepo({ '.gitlab-ci.yml': 'a: {script: [git rev-parse HEAD]}\nb: {script: [git status --porcelain]}\n' });
+      git(repo.dir, ['push', '-q', hosted, 'HEAD:refs/heads/main'], gitEnv());
+      for (let i = 0; i < 2; i++) {
+        const created = await own.engine.createRun({ project, ref: 'main', source: 'api', user: root });
+        assert.ok(created.created);
+        const r = await waitFor('run', async () => { const x = await own.store.runs.byId(created.run.id); return x && TERMINAL.has(x.status) ? x : null; }, 30_000);
+        assert.equal(r.status, 'success');
+        for (const job of await own.store.jobs.forRun(r.id)) {
+          const text = (await own.store.jobs.readLog(job.id)).toString('utf8');
+          assert.match(text, /Checking out [0-9a-f]{8} as detached HEAD/);
+          assert.doesNotMatch(text, /cloning instead/);
+        }
+      }
+      assert.equal(catFilesOf(hosted).length, 1, 'four jobs, one reader');
+      await own.stop();
+      stopped = true;
+      assert.deepEqual(catFilesOf(hosted), []);
+    } finally {
+      if (!stopped) await own.stop();
+    }
+  });
 });
+
+/** This process's `git --git-dir <gitDir> cat-file --batch` children. */
+function catFilesOf(gitDir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      const ppid = Number(/^PPid:\s+(\d+)$/m.exec(readFileSync(`/proc/${entry}/status`, 'utf8'))?.[1]);
+      if (ppid === process.pid && cmd.includes(gitDir) && cmd.includes('cat-file')) pids.push(Number(entry));
+    } catch { /* gone */ }
+  }
+  return pids;
+}
 
 function processesMatching(marker: string): number[] {
   const pids: number[] = [];
