@@ -124,13 +124,17 @@ export function openCatFileBatch(gitDir: string, options: CatFileBatchOptions = 
     }
   };
   hold(false);
+  // Set by close(): answers to reads already sent are then dropped, and the handles stay
+  // referenced until the exit that close() waits for.
+  let closing = false;
   const fail = (error: Error) => {
     if (!failure) failure = error;
     alive = false;
     for (const w of waiting.splice(0)) w.reject(failure);
-    hold(false);
+    if (!closing) hold(false);
   };
   const parser = createBatchParser((answer) => {
+    if (closing) return;
     const next = waiting.shift();
     if (!next) return fail(new Error('cat-file: answer without a request'));
     next.resolve(answer.kind === 'object' ? answer.object : null);
@@ -163,6 +167,8 @@ export function openCatFileBatch(gitDir: string, options: CatFileBatchOptions = 
     get alive() { return alive; },
     async close() {
       if (alive) {
+        closing = true;
+        hold(true);
         fail(new Error('cat-file: closed'));
         child.stdin.end();
         // git exits at end of input; a stuck one is not waited for long.
@@ -172,6 +178,7 @@ export function openCatFileBatch(gitDir: string, options: CatFileBatchOptions = 
       }
       if (ended) return;
       // Whoever closes waits for the exit: keep the runner's process alive until then.
+      closing = true;
       hold(true);
       await exited;
     },
