@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { RunnerConnection } from '../protocol/index.js';
 import type { RunnerService } from '../server/engine/index.js';
 import type { Runner } from '../server/store/index.js';
@@ -18,5 +19,8 @@ export function createEmbeddedConnection(service: RunnerService, runner: Runner,
     }),
     downloadArtifact: (dependencyId, token) => service.downloadArtifact(dependencyId, token),
     finishJob: async (jobId, token, result) => { await service.finishJob(jobId, token, result); },
+    // The engine gives embedded runners the hosted repository as a file:// URL (see
+    // repository-access.ts, cloneUrl): that path is the repository itself, on this disk.
+    localRepository: (payload) => payload.git_info.repo_url.startsWith('file:') ? fileURLToPath(payload.git_info.repo_url) : null,
   };
 }

@@ -128,7 +128,8 @@ export function createDockerExecutor(options: DockerExecutorOptions = {}): Execu
         WorkingDir: run.cwd,
         Tty: false,
         Labels: { 'runnel.job': String(job.jobId), 'runnel.role': run.name },
-        HostConfig: { Binds: [`${job.jobDir}:${job.jobDir}`], NetworkMode: network, Init: true },
+        // The hosted object directories an in-process checkout borrows: read-only, same path.
+        HostConfig: { Binds: [`${job.jobDir}:${job.jobDir}`, ...(run.readOnlyPaths ?? []).map((p) => `${p}:${p}:ro`)], NetworkMode: network, Init: true },
       });
       const id = created.body.Id;
       containers.add(id);

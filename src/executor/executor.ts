@@ -62,6 +62,14 @@ export interface ScriptRun {
   killGraceMs: number;
   signal: AbortSignal;
   onOutput(chunk: Uint8Array): void;
+  /**
+   * Host directories the script must be able to READ at the same absolute path, even where the
+   * executor otherwise hides the host: the hosted repository's object directories when the
+   * checkout's `.git` borrows them (objects/info/alternates). Without them `git log` in the job
+   * fails. Read-only, and nothing else of a hidden directory comes with them. Empty or absent
+   * for clone checkouts.
+   */
+  readOnlyPaths?: readonly string[];
 }
 
 export interface ScriptOutcome {

@@ -1,7 +1,9 @@
 import type { GitInfo } from '../protocol/index.js';
-import { readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Logger } from '../shared/index.js';
+import { localCheckout, type LocalRepository } from './local-checkout.js';
 import { runProcessTree } from './process-tree.js';
 
 /**
@@ -16,6 +18,11 @@ import { runProcessTree } from './process-tree.js';
  * bring the commit, the sha itself is fetched. Runs on the host (not inside the executor) with a
  * small, clean environment; git's output goes to the job log, where the credentials in the URL
  * are masked with the job token.
+ *
+ * When the runner is embedded (`local` is given: the hosted repository is on this disk) and the
+ * case is the simple one the clone handles, no process is started at all: local-checkout.ts
+ * writes the same result from the runner's long-lived cat-file reader, borrowing the hosted
+ * objects. If that fails for any reason, the directory is emptied and the clone runs as usual.
  */
 export interface CheckoutInput {
   git: GitInfo;
@@ -26,9 +33,33 @@ export interface CheckoutInput {
   /** Remaining time for the whole checkout. */
   timeoutMs: number;
   killGraceMs: number;
+  /** The hosted repository on this machine (embedded runner): enables the in-process checkout. */
+  local?: LocalRepository;
+  /** For the runner's own log (why the in-process checkout fell back to cloning). */
+  logger?: Logger;
 }
 
-export type CheckoutOutcome = { ok: true } | { ok: false; reason: 'timeout' | 'canceled' | 'failed'; message: string };
+export type CheckoutOutcome =
+  /**
+   * `objectDirs`: directories outside the job that the checkout's `.git` reads objects from
+   * (alternates). The executor must let the scripts read them, or git in the job breaks.
+   */
+  | { ok: true; objectDirs?: string[] }
+  | { ok: false; reason: 'timeout' | 'canceled' | 'failed'; message: string };
+
+/**
+ * The case a single `git clone --branch <ref>` gets right, and the only one the in-process
+ * checkout takes: a fresh directory, a plain branch or tag name, SHA-1 objects, no wildcard
+ * refspecs (fetch_all_refs / GIT_FETCH_ALL_REFS ask for every branch and tag).
+ */
+function plainClone(info: GitInfo): boolean {
+  return /^[\w./-]+$/.test(info.ref) && info.repo_object_format !== 'sha256' && !info.refspecs.some((r) => r.includes('*'));
+}
+
+/** remote.origin.url as the clone stores it. A plain path would make git ignore --depth ("local clone"): keep GIT_DEPTH's meaning. */
+function cloneUrl(info: GitInfo): string {
+  return info.depth > 0 && info.repo_url.startsWith('/') ? pathToFileURL(info.repo_url).href : info.repo_url;
+}
 
 export async function gitCheckout(input: CheckoutInput): Promise<CheckoutOutcome> {
   const started = Date.now();
@@ -53,12 +84,17 @@ export async function gitCheckout(input: CheckoutInput): Promise<CheckoutOutcome
   const { git: info } = input;
   const depthArgs = info.depth > 0 ? ['--depth', String(info.depth)] : [];
   input.log(info.depth > 0 ? `Fetching changes with git depth set to ${info.depth}...\n` : 'Fetching changes...\n');
+  const simple = plainClone(info) && await isEmptyDir(input.projectDir);
+  // Fastest: no process (embedded runner, repository on this disk), see local-checkout.ts.
+  if (simple && input.local && /^[0-9a-f]{40}$/.test(info.sha)) {
+    const done = await inProcess(input.local);
+    if (done) return done;
+  }
   // Fast path: one `git clone` (init, origin and the shallow fetch of the job's ref in one
   // process) when the directory is empty and the ref is a plain branch or tag name. Every
   // process started costs the runner's main thread a fork, so 2 beat 5.
-  if (await isEmptyDir(input.projectDir) && /^[\w./-]+$/.test(info.ref) && info.repo_object_format !== 'sha256' && !info.refspecs.some((r) => r.includes('*'))) {
-    // A plain path would make git ignore --depth ("local clone"): keep GIT_DEPTH's meaning.
-    const url = info.depth > 0 && info.repo_url.startsWith('/') ? pathToFileURL(info.repo_url).href : info.repo_url;
+  if (simple) {
+    const url = cloneUrl(info);
     const cloned = await git(['clone', '--quiet', '--no-checkout', '--no-tags', ...depthArgs, '--branch', info.ref, url, input.projectDir], true);
     if (cloned.ok) {
       input.log('Created fresh repository.\n');
@@ -97,6 +133,29 @@ export async function gitCheckout(input: CheckoutInput): Promise<CheckoutOutcome
     if (!step.ok) return step;
   }
   return checkoutSha();
+
+  /** The in-process checkout; null when it could not be done (the directory is empty again). */
+  async function inProcess(local: LocalRepository): Promise<CheckoutOutcome | null> {
+    try {
+      const { objectDirs } = await localCheckout({ git: info, url: cloneUrl(info), local, projectDir: input.projectDir, signal: input.signal });
+      input.log('Created fresh repository.\n');
+      input.log(`Checking out ${info.sha.slice(0, 8)} as detached HEAD (ref is ${info.ref})...\n`);
+      input.log('Skipping Git submodules setup\n');
+      return { ok: true, objectDirs };
+    } catch (error) {
+      // Never leave a half-written directory: empty it before cloning or giving up.
+      await rm(input.projectDir, { recursive: true, force: true });
+      await mkdir(input.projectDir, { recursive: true });
+      if (input.signal.aborted) {
+        const timedOut = input.timeoutMs > 0 && Date.now() - started >= input.timeoutMs;
+        return { ok: false, reason: timedOut ? 'timeout' : 'canceled', message: timedOut ? 'checkout timed out' : 'checkout canceled' };
+      }
+      const message = (error as Error).message;
+      input.logger?.info({ err: error }, 'in-process checkout not possible; cloning');
+      input.log(`Reading the repository in-process was not possible (${message}); cloning instead\n`);
+      return null;
+    }
+  }
 
   async function checkoutSha(): Promise<CheckoutOutcome> {
     input.log(`Checking out ${info.sha.slice(0, 8)} as detached HEAD (ref is ${info.ref})...\n`);

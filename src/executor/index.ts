@@ -11,6 +11,8 @@ export type { Executor, ExecutorJob, ScriptRun, ScriptOutcome } from './executor
 export { runJob, type RunJobDeps, type RunJobOptions, type JobResult } from './run-job.js';
 export type { LogSink } from './job-log.js';
 export type { ArtifactTransfer } from './job-artifacts.js';
+export { createGitObjectReaders, type GitObjectReaders, type GitObjectReadersOptions } from './git-object-readers.js';
+export type { LocalRepository } from './local-checkout.js';
 export { createDirCacheStore, type CacheStore, type DirCacheStore } from './cache-store.js';
 export { createShellExecutor, type ShellExecutorOptions } from './shell-executor.js';
 export { createSandboxExecutor, sandboxAvailable, type SandboxExecutorOptions } from './sandbox-executor.js';

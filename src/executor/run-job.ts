@@ -6,6 +6,7 @@ import type { CacheStore } from './cache-store.js';
 import { extractCoverage } from './coverage.js';
 import type { Executor, ExecutorJob, ScriptOutcome } from './executor.js';
 import { gitCheckout } from './git-checkout.js';
+import type { LocalRepository } from './local-checkout.js';
 import { downloadDependencies, uploadArtifacts, type ArtifactTransfer } from './job-artifacts.js';
 import { restoreCaches, saveCaches } from './job-cache.js';
 import { buildEnvironment, DEFAULT_PATH, secretsOf } from './job-environment.js';
@@ -22,6 +23,11 @@ export interface RunJobDeps {
   cache: CacheStore;
   clock?: Clock;
   logger?: Logger;
+  /**
+   * The job's hosted repository on this machine, readable in-process (embedded runner): the
+   * checkout is then written without starting git (see git-checkout.ts). Absent: git clone.
+   */
+  localRepository?: LocalRepository;
 }
 
 export interface RunJobOptions {
@@ -129,12 +135,14 @@ export async function runJob(payload: JobPayload, deps: RunJobDeps, options: Run
   let dotenv: Record<string, string> | undefined;
   let env: Record<string, string> = {};
   let scriptCounter = 0;
+  // Set by an in-process checkout: the hosted object directories the job's .git borrows.
+  let readOnlyPaths: readonly string[] = [];
 
   const runScript = async (name: string, commands: readonly string[], scriptEnv: Record<string, string>, limitMs: number, signal: AbortSignal): Promise<ScriptOutcome> => {
     const scriptPath = join(tmpDir, `script-${++scriptCounter}-${name}.sh`);
     await writeFile(scriptPath, buildBashScript({ commands, cwd: projectDir }), { mode: 0o700 });
     return executor.runScript({
-      name, scriptPath, cwd: projectDir, env: scriptEnv, timeoutMs: limitMs, killGraceMs, signal,
+      name, scriptPath, cwd: projectDir, env: scriptEnv, timeoutMs: limitMs, killGraceMs, signal, readOnlyPaths,
       onOutput: (chunk) => log.write(chunk),
     });
   };
@@ -199,12 +207,14 @@ export async function runJob(payload: JobPayload, deps: RunJobDeps, options: Run
           const checkout = await gitCheckout({
             git: payload.git_info, projectDir, env: gitEnv, log: write, signal: stopMain.signal,
             timeoutMs: remainingMs(), killGraceMs,
+            ...(deps.localRepository && { local: deps.localRepository }), ...(deps.logger && { logger: deps.logger }),
           });
           if (!checkout.ok) {
             return stopped() ?? (checkout.reason === 'timeout'
               ? { ok: false, reason: 'job_execution_timeout', message: checkout.message }
               : { ok: false, reason: 'runner_system_failure', message: checkout.message });
           }
+          readOnlyPaths = checkout.objectDirs ?? [];
         }
         const post = payload.hooks.find((h) => h.name === 'post_get_sources_script');
         if (post && post.script.length > 0) {

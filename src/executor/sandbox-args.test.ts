@@ -22,3 +22,15 @@ test('network: false adds --unshare-net', () => {
   assert.ok(!args.includes('--cap-drop'));
   assert.ok(args.includes('--unshare-net'));
 });
+
+test('shows read-only directories after the hidden paths (so they stay visible inside one) and before the job directory', () => {
+  const args = buildSandboxArgs({
+    jobDir: '/srv/data/builds/job-1', cwd: '/srv/data/builds/job-1/project', network: true, asRoot: false,
+    hidden: [{ path: '/srv/data', kind: 'dir' }], readOnly: ['/srv/data/repositories/g/p.git/objects'], command: ['bash'],
+  });
+  const line = args.join(' ');
+  const ro = line.indexOf('--ro-bind /srv/data/repositories/g/p.git/objects /srv/data/repositories/g/p.git/objects');
+  assert.ok(ro > line.indexOf('--tmpfs /srv/data'));
+  assert.ok(ro < line.indexOf('--bind /srv/data/builds/job-1 /srv/data/builds/job-1'));
+  assert.ok(!line.includes('--bind /srv/data/repositories'), 'never writable');
+});

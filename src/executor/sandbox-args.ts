@@ -4,6 +4,9 @@
  * - the host filesystem is visible read-only (--ro-bind / /), except the hidden paths, which are
  *   covered by an empty tmpfs (directories) or /dev/null (files, sockets);
  * - the job directory is the only writable host path, bound at the same absolute path;
+ * - `readOnly` directories (the hosted object directories a checkout borrows through alternates)
+ *   are bound read-only at their own path after the hidden paths, so they stay readable even
+ *   inside a hidden directory, while nothing else of that directory is;
  * - /tmp is private (tmpfs), /dev minimal, /proc shows only the sandbox's processes;
  * - no capabilities, even when the runner is root (--cap-drop ALL: no remounting, no raw
  *   sockets, no new user namespaces with privileges);
@@ -17,6 +20,8 @@ export interface SandboxArgsInput {
   cwd: string;
   /** Existing hidden paths with their kind (resolved by the caller). */
   hidden: ReadonlyArray<{ path: string; kind: 'dir' | 'file' }>;
+  /** Existing directories to show read-only at the same path (resolved by the caller). */
+  readOnly?: readonly string[];
   network: boolean;
   /** The runner runs as root: bwrap then KEEPS all capabilities unless told otherwise. */
   asRoot: boolean;
@@ -34,6 +39,7 @@ export function buildSandboxArgs(input: SandboxArgsInput): string[] {
     if (entry.kind === 'dir') args.push('--tmpfs', entry.path);
     else args.push('--ro-bind', '/dev/null', entry.path);
   }
+  for (const path of input.readOnly ?? []) args.push('--ro-bind', path, path);
   // Last, so that the job directory stays reachable even under /tmp or under a hidden directory.
   args.push('--bind', input.jobDir, input.jobDir);
   args.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--die-with-parent', '--new-session');

@@ -53,6 +53,21 @@ function resolveHidden(paths: readonly string[]): Array<{ path: string; kind: 'd
   return [...out].map(([path, kind]) => ({ path, kind }));
 }
 
+/** Real paths of the existing directories among `paths` (bwrap needs real, existing sources). */
+function resolveReadOnly(paths: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const raw of paths) {
+    const real = isAbsolute(raw) ? safeRealpath(raw) : null;
+    if (real === null) continue;
+    try {
+      if (lstatSync(real).isDirectory()) out.add(real);
+    } catch {
+      // gone: nothing to show
+    }
+  }
+  return [...out];
+}
+
 function safeRealpath(path: string): string | null {
   try {
     return realpathSync(path);
@@ -92,6 +107,7 @@ export function createSandboxExecutor(options: SandboxExecutorOptions = {}): Exe
         jobDir: job.jobDir,
         cwd: run.cwd,
         hidden,
+        readOnly: resolveReadOnly(run.readOnlyPaths ?? []),
         network: options.network !== false,
         asRoot: process.getuid?.() === 0,
         command: [bash, '--noprofile', '--norc', run.scriptPath],

@@ -21,6 +21,13 @@ export interface RunnerConnection {
   /** The artifacts archive of job `dependencyId`, fetched with the depending job's token. */
   downloadArtifact(dependencyId: number, token: string): Promise<Readable | null>;
   finishJob(jobId: number, token: string, result: FinishedJob): Promise<void>;
+  /**
+   * Only for a runner in the same process as the repository host (the embedded runner): the path
+   * of the job's bare repository on this disk, which the runner may then read directly instead of
+   * cloning it (no git process per job). Null or absent for everything else: remote runners
+   * receive only GitLab's payload and clone `git_info.repo_url`.
+   */
+  localRepository?(payload: JobPayload): string | null;
 }
 
 export interface RemoteJobState {

@@ -1,7 +1,7 @@
 
 import { AppError, type Logger } from '../shared/index.js';
 import { stopRequested, type JobPayload, type RunnerConnection } from '../protocol/index.js';
-import { runJob, type CacheStore, type Executor, type JobResult } from '../executor/index.js';
+import { createGitObjectReaders, runJob, type CacheStore, type Executor, type GitObjectReaders, type JobResult } from '../executor/index.js';
 
 export interface RunnerOptions {
   connection: RunnerConnection;
@@ -25,12 +25,17 @@ export interface RunnerOptions {
  * The runner: `concurrency` workers, each polling for a job, running it with an executor,
  * streaming its log, renewing its lease, stopping it when the server says so, and reporting how
  * it ended. The same code runs embedded in `runnel serve` and as `runnel runner` elsewhere.
+ * When the connection says where a job's repository is on this disk (embedded), the runner's
+ * object readers (one `git cat-file --batch` per repository, shared by all its jobs) serve the
+ * in-process checkout; they close when idle and when the runner stops.
  */
 export function createRunner(options: RunnerOptions) {
   const stop = new AbortController();
   const running = new Set<AbortController>();
   let workers: Promise<void>[] = [];
   const log = options.logger;
+  let readers: GitObjectReaders | null = null;
+  const objectReaders = () => (readers ??= createGitObjectReaders());
 
   async function worker(index: number): Promise<void> {
     let backoffMs = 100;
@@ -85,6 +90,7 @@ export function createRunner(options: RunnerOptions) {
     }, options.keepAliveMs ?? 10_000);
     let result: JobResult | null = null;
     try {
+      const gitDir = conn.localRepository?.(payload) ?? null;
       result = await runJob(payload, {
         executor: options.executorFor(payload),
         log: sink,
@@ -98,6 +104,7 @@ export function createRunner(options: RunnerOptions) {
         },
         cache: options.cache,
         logger: jobLog,
+        ...(gitDir !== null && { localRepository: { gitDir, readers: objectReaders() } }),
       }, {
         buildsRoot: options.buildsRoot, signal: controller.signal,
         ...(options.logLimitBytes !== undefined && { logLimitBytes: options.logLimitBytes }),
@@ -140,6 +147,7 @@ export function createRunner(options: RunnerOptions) {
       if (cancelRunning) for (const c of running) c.abort();
       await Promise.all(workers);
       workers = [];
+      await readers?.close();
     },
     get busy(): number { return running.size; },
   };

@@ -257,9 +257,91 @@ describe('pipelines really run (embedded runner, real git, real processes)', () 
     assert.equal(peek.status, 'success', await log(peek.id));
     const text = await log(peek.id);
     assert.match(text, /LISTED:builds/);
-    assert.doesNotMatch(text, /LISTED:(runnel\.sqlite|repositories|artifacts|cache)/);
+    // `repositories` may show: the path down to this project's objects (see the next test).
+    assert.doesNotMatch(text, /LISTED:(runnel\.sqlite|artifacts|cache)/);
+  });
+
+  it('lets a sandboxed job use git on its checkout, which borrows the hosted objects, and shows it nothing else of the data directory', async (t) => {
+    if (s.executor !== 'sandbox') return t.skip(`embedded runner uses ${s.executor}: bubblewrap unavailable`);
+    const other = await projectWith({ 'secret.txt': 'another project\n' });
+    const { project, repo } = await projectWith({ '.gitlab-ci.yml': 'placeholder: {script: [true]}\n' });
+    const hosted = s.host.pathOf(project.workspacePath, project.path);
+    const objects = `${hosted}/objects`;
+    repo.commit({
+      '.gitlab-ci.yml': [
+        'peek:',
+        '  script:',
+        '    - git log --oneline | sed "s/^/LOG:/"',
+        '    - test -z "$(git status --porcelain)" && echo STATUS-CLEAN',
+        '    - git rev-parse HEAD | sed "s/^/HEAD:/"',
+        `    - cat .git/objects/info/alternates | sed "s/^/ALT:/"`,
+        `    - ls ${s.dataDir} | sed "s/^/LISTED:/"`,
+        `    - ls ${s.dataDir}/repositories/${project.workspacePath} | sed "s/^/PROJECTS:/"`,
+        `    - ls ${hosted} | sed "s/^/HOSTED:/"`,
+        `    - if cat ${hosted}/config; then echo CAN-READ-CONFIG; exit 1; fi`,
+        `    - if touch ${objects}/written-by-job; then echo CAN-WRITE-OBJECTS; exit 1; fi`,
+        `    - if [ -e ${s.dataDir}/runnel.sqlite ]; then echo CAN-SEE-DB; exit 1; fi`,
+      ].join('\n'),
+    }, 'second');
+    git(repo.dir, ['push', '-q', hosted, 'HEAD:refs/heads/main'], gitEnv());
+    const r = await finished((await run(project)).id);
+    const peek = (await jobs(r.id)).peek!;
+    const text = await log(peek.id);
+    assert.equal(peek.status, 'success', text);
+    assert.match(text, /^LOG:[0-9a-f]+ second$/m);
+    assert.match(text, /^LOG:[0-9a-f]+ initial$/m);
+    assert.match(text, /^STATUS-CLEAN$/m);
+    assert.match(text, new RegExp(`^HEAD:${r.sha}$`, 'm'));
+    assert.match(text, new RegExp(`^ALT:${objects}$`, 'm'), 'the checkout was the in-process one');
+    assert.deepEqual(text.match(/^LISTED:.*$/gm), ['LISTED:builds', 'LISTED:repositories']);
+    assert.deepEqual(text.match(/^PROJECTS:.*$/gm), [`PROJECTS:${project.path}.git`], `${other.project.path} stays hidden`);
+    assert.deepEqual(text.match(/^HOSTED:.*$/gm), ['HOSTED:objects']);
+    assert.ok(!readdirSync(objects).includes('written-by-job'));
+  });
+
+  it('checks jobs out through one long-lived cat-file per repository, which the server closes when it stops', async () => {
+    const own = await startTestServer({ runnerConcurrency: 2 });
+    let stopped = false;
+    try {
+      const root = (await own.store.users.byUsername('root'))!;
+      const project = await own.projects.create({ name: 'readers' }, { user: root });
+      const hosted = own.host.pathOf(project.workspacePath, project.path);
+      const repo = makeWorkingRepo({ '.gitlab-ci.yml': 'a: {script: [git rev-parse HEAD]}\nb: {script: [git status --porcelain]}\n' });
+      git(repo.dir, ['push', '-q', hosted, 'HEAD:refs/heads/main'], gitEnv());
+      for (let i = 0; i < 2; i++) {
+        const created = await own.engine.createRun({ project, ref: 'main', source: 'api', user: root });
+        assert.ok(created.created);
+        const r = await waitFor('run', async () => { const x = await own.store.runs.byId(created.run.id); return x && TERMINAL.has(x.status) ? x : null; }, 30_000);
+        assert.equal(r.status, 'success');
+        for (const job of await own.store.jobs.forRun(r.id)) {
+          const text = (await own.store.jobs.readLog(job.id)).toString('utf8');
+          assert.match(text, /Checking out [0-9a-f]{8} as detached HEAD/);
+          assert.doesNotMatch(text, /cloning instead/);
+        }
+      }
+      assert.equal(catFilesOf(hosted).length, 1, 'four jobs, one reader');
+      await own.stop();
+      stopped = true;
+      assert.deepEqual(catFilesOf(hosted), []);
+    } finally {
+      if (!stopped) await own.stop();
+    }
   });
 });
+
+/** This process's `git --git-dir <gitDir> cat-file --batch` children. */
+function catFilesOf(gitDir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      const ppid = Number(/^PPid:\s+(\d+)$/m.exec(readFileSync(`/proc/${entry}/status`, 'utf8'))?.[1]);
+      if (ppid === process.pid && cmd.includes(gitDir) && cmd.includes('cat-file')) pids.push(Number(entry));
+    } catch { /* gone */ }
+  }
+  return pids;
+}
 
 function processesMatching(marker: string): number[] {
   const pids: number[] = [];
