@@ -34,6 +34,8 @@ export interface ArtifactContext {
   /** Expands `$VAR` in artifact paths with the job's variables. */
   expand(text: string): string;
   log(text: string): void;
+  /** A problem preparing the job's environment (fail_on_prepare_env_warning, run-job.ts). */
+  warn?(message: string): void;
 }
 
 export type DependencyOutcome = { ok: true } | { ok: false; reason: 'missing_dependency_failure' | 'data_integrity_failure' | 'runner_system_failure'; message: string };
@@ -46,6 +48,7 @@ export async function downloadDependencies(deps: readonly JobDependency[], ctx: 
       const got = await ctx.transfer.download(dep);
       if (got === null) {
         ctx.log(warningLine(`${dep.name} (${dep.id}) has no artifacts`));
+        ctx.warn?.(`${dep.name} (${dep.id}) has no artifacts`);
         continue;
       }
       let zipPath: string;

@@ -19,6 +19,8 @@ export interface CacheContext {
   tmpDir: string;
   gitEnv: Record<string, string>;
   log(text: string): void;
+  /** A problem preparing the job's environment (fail_on_prepare_env_warning, run-job.ts). */
+  warn?(message: string): void;
 }
 
 export function restoreKeys(spec: CacheSpec, fallbackVariable: string | undefined): string[] {
@@ -54,6 +56,7 @@ export async function restoreCaches(specs: readonly CacheSpec[], fallbackVariabl
         break;
       } catch (error) {
         ctx.log(warningLine(`Failed to extract cache ${key}: ${(error as Error).message}`));
+        ctx.warn?.(`cache ${key} could not be extracted`);
       }
     }
     if (!restored) ctx.log(warningLine(`Cache ${spec.key} not restored; the job continues without it`));

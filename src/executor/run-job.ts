@@ -224,7 +224,12 @@ export async function runJob(payload: JobPayload, deps: RunJobDeps, options: Run
       }));
     }
 
-    const cacheCtx = { store: deps.cache, projectDir, tmpDir, gitEnv, log: write };
+    // Problems preparing the environment that GitLab only warns about (a cache that does not
+    // extract, a dependency whose artifacts are gone); with RUNNEL_FAIL_ON_PREPARE_WARNING=true
+    // (Buddy's fail_on_prepare_env_warning) they fail the job before its script runs.
+    const prepareWarnings: string[] = [];
+    const warn = (message: string) => { prepareWarnings.push(message); };
+    const cacheCtx = { store: deps.cache, projectDir, tmpDir, gitEnv, log: write, warn };
     if (phase.ok && payload.cache.length > 0) {
       phase = await section('restore_cache', 'Restoring cache', () => guarded(async () => {
         await restoreCaches(payload.cache, env.CACHE_FALLBACK_KEY, cacheCtx);
@@ -234,7 +239,7 @@ export async function runJob(payload: JobPayload, deps: RunJobDeps, options: Run
 
     const lookup = () => variableLookup(Object.entries(env).map(([key, value]) => ({ key, value })));
     const artifactCtx = () => ({
-      transfer: deps.artifacts, projectDir, tmpDir, gitEnv, log: write,
+      transfer: deps.artifacts, projectDir, tmpDir, gitEnv, log: write, warn,
       expand: (text: string) => expandValue(text, lookup()),
     });
     if (phase.ok && payload.dependencies.some((d) => d.artifacts_file)) {
@@ -242,6 +247,10 @@ export async function runJob(payload: JobPayload, deps: RunJobDeps, options: Run
         const got = await downloadDependencies(payload.dependencies, artifactCtx());
         return got.ok ? { ok: true } : { ok: false, reason: got.reason, message: got.message };
       }));
+    }
+
+    if (phase.ok && prepareWarnings.length > 0 && env.RUNNEL_FAIL_ON_PREPARE_WARNING === 'true') {
+      phase = { ok: false, reason: 'unmet_prerequisites', message: `the environment was prepared with warnings (${prepareWarnings.join('; ')}) and RUNNEL_FAIL_ON_PREPARE_WARNING is set` };
     }
 
     for (const step of payload.steps.filter((s) => s.name !== 'after_script')) {

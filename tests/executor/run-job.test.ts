@@ -96,6 +96,15 @@ test('dependency artifacts are extracted into the project; a hostile archive fai
     executor: createShellExecutor(),
   });
   assert.equal(gone.result.status, 'success', 'a dependency without artifacts is only a warning');
+  // …unless the job asks preparation warnings to fail it (Buddy's fail_on_prepare_env_warning).
+  const strict = await run(makePayload({
+    variables: [variable('GIT_STRATEGY', 'none'), variable('RUNNEL_FAIL_ON_PREPARE_WARNING', 'true')],
+    dependencies: [{ id: 45, name: 'x', token: 't', artifacts_file: { filename: 'a.zip', size: 1 } }], script: ['echo script-ran'],
+  }), { downloads: {} });
+  assert.equal(strict.result.status, 'failed');
+  assert.equal(strict.result.failureReason, 'unmet_prerequisites');
+  assert.match(strict.log, /x \(45\) has no artifacts\) and RUNNEL_FAIL_ON_PREPARE_WARNING is set/);
+  assert.doesNotMatch(strict.log, /script-ran/);
 
   const transfer = memoryArtifacts();
   transfer.download = async () => { throw new AppError('not_found', 'artifacts expired'); };

@@ -96,4 +96,11 @@ describe('actions → plan', () => {
     const none = await planOf([a(1, 'BUILD', { execute_commands: ['x'] }), a(3, 'BUILD', { execute_commands: ['x'], trigger_time: 'ON_WAIT_FOR_APPROVE' }, 'Ask')]);
     assert.deepEqual(none.jobs.map((j) => j.name), ['a1']);
   });
+
+  it('asks preparation warnings to fail the jobs when fail_on_prepare_env_warning is on', async () => {
+    const strict = await planOf([a(1, 'BUILD', { execute_commands: ['x'] })], { pipeline: { ...pipeline, failOnPrepareWarning: true } });
+    assert.equal(strict.jobs[0]!.variables.RUNNEL_FAIL_ON_PREPARE_WARNING!.value, 'true');
+    const lax = await planOf([a(1, 'BUILD', { execute_commands: ['x'] })], { pipeline: { ...pipeline, failOnPrepareWarning: false } });
+    assert.equal(lax.jobs[0]!.variables.RUNNEL_FAIL_ON_PREPARE_WARNING, undefined);
+  });
 });

@@ -58,7 +58,7 @@ export interface ActionsConfigOptions {
   /** Plain workspace < project < pipeline variables, merged (the actions' own ones win). */
   pipelineVariables?: Record<string, string>;
   /** Pipeline settings that shape every job. */
-  pipeline: { id: number; name: string; cloneDepth: number; tags: string[]; fetchAllRefs?: boolean };
+  pipeline: { id: number; name: string; cloneDepth: number; tags: string[]; fetchAllRefs?: boolean; failOnPrepareWarning?: boolean };
 }
 
 const RESERVED = new Set(['image', 'services', 'stages', 'types', 'before_script', 'after_script', 'variables', 'cache', 'include', 'default', 'workflow', 'pages', 'spec']);
@@ -202,6 +202,9 @@ export function actionsToCiConfig(actions: ActionInput[], options: ActionsConfig
         ...options.pipelineVariables,
         GIT_DEPTH: String(options.pipeline.cloneDepth),
         ...(options.pipeline.fetchAllRefs && { GIT_FETCH_ALL_REFS: 'true' }),
+        // fail_on_prepare_env_warning: a cache that does not extract or a dependency whose
+        // artifacts are gone fails the action before its commands (executor/run-job.ts).
+        ...(options.pipeline.failOnPrepareWarning && { RUNNEL_FAIL_ON_PREPARE_WARNING: 'true' }),
         BUDDY_PIPELINE_ID: String(options.pipeline.id),
         BUDDY_PIPELINE_NAME: options.pipeline.name,
       },

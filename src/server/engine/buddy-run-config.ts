@@ -48,7 +48,7 @@ export function createBuddyRunConfig(deps: { store: Store; variables: BuddyVaria
       actionVariables: await deps.variables.forActions(input.project, definition.id),
       pipelineVariables: await deps.variables.plainForPipeline(input.project, definition.id),
       // clone_depth → GIT_DEPTH (0 = full clone); fetch_all_refs needs every commit, so a full clone.
-      pipeline: { id: definition.id, name: definition.name, cloneDepth: settings.fetch_all_refs ? 0 : settings.clone_depth, tags: settings.tags, fetchAllRefs: settings.fetch_all_refs === true },
+      pipeline: { id: definition.id, name: definition.name, cloneDepth: settings.fetch_all_refs ? 0 : settings.clone_depth, tags: settings.tags, fetchAllRefs: settings.fetch_all_refs === true, failOnPrepareWarning: settings.fail_on_prepare_env_warning !== false },
     });
     return JSON.stringify(config, null, 1);
   };
