@@ -23,6 +23,36 @@ describe('Buddy API: workspaces, projects, pipelines, actions, variables, webhoo
     return (await s.accounts.createToken({ userId: root.id, name: scopes.join(','), scopes })).token;
   }
 
+  it('pipeline permissions narrow or widen what the project role allows, per pipeline', async () => {
+    const dev = await s.accounts.createUser({ username: `dev${Date.now()}` });
+    await s.store.projects.setMember(project.id, dev.id, 'developer', Date.now());
+    const devToken = (await s.accounts.createToken({ userId: dev.id, name: 'dev', scopes: ['WORKSPACE', 'EXECUTION_INFO', 'EXECUTION_RUN', 'EXECUTION_MANAGE'] })).token;
+    const make = async (name: string, permissions: Json) => {
+      const made = await call(`${P}/pipelines`, { method: 'POST', json: { name, permissions } });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      assert.equal((await call(`${P}/pipelines/${made.body.id}/actions`, { method: 'POST', json: { name: 'A', type: 'BUILD', execute_commands: ['true'] } })).status, 201);
+      return made.body.id as number;
+    };
+    const hidden = await make('Hidden', { others: 'DENIED' });
+    const readOnly = await make('Look only', { others: 'READ_ONLY' });
+    const runner = await make('Only for dev', { others: 'DENIED', users: [{ id: dev.id, access_level: 'RUN_ONLY' }] });
+    const asDev = (path: string, init: Parameters<BuddyTestServer['api']>[1] = {}) => call(path, { ...init, token: devToken });
+
+    assert.equal((await asDev(`${P}/pipelines/${hidden}`)).status, 404);
+    const listed = (await asDev(`${P}/pipelines`)).body.pipelines.map((x: Json) => x.id);
+    assert.ok(!listed.includes(hidden) && listed.includes(readOnly) && listed.includes(runner));
+    assert.ok((await call(`${P}/pipelines`)).body.pipelines.some((x: Json) => x.id === hidden), 'an admin still sees it');
+
+    assert.equal((await asDev(`${P}/pipelines/${readOnly}`)).status, 200);
+    assert.equal((await asDev(`${P}/pipelines/${readOnly}/executions`, { method: 'POST', json: {} })).status, 403);
+    assert.equal((await asDev(`${P}/pipelines/${runner}/executions`, { method: 'POST', json: {} })).status, 200);
+    assert.equal((await asDev(`${P}/pipelines/${runner}`, { method: 'PATCH', json: { name: 'mine now' } })).status, 403);
+
+    const bad = await call(`${P}/pipelines`, { method: 'POST', json: { name: 'Bad perms', permissions: { others: 'SOMETIMES', users: [{ id: 'x' }] } } });
+    assert.equal(bad.status, 400);
+    assert.match(JSON.stringify(bad.body.errors), /permissions\.others must be one of DEFAULT, DENIED, READ_ONLY, RUN_ONLY, READ_WRITE/);
+  });
+
   it('lists and gets workspaces and projects, with url and html_url', async () => {
     const list = await call('/api/workspaces');
     assert.equal(list.status, 200);

@@ -1,5 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import type { Definition } from '../store/index.js';
+import { permissionProblems } from './buddy-permissions.js';
 
 /**
  * Buddy's pipeline fields (shared/spec/buddy-api.md §4): validation, Buddy's defaults, and the
@@ -12,6 +13,7 @@ import type { Definition } from '../store/index.js';
  */
 
 /** Queue priority: runs.priority / jobs.priority, claimed highest first. NORMAL = 0 = GitLab's. */
+
 export const PRIORITY_VALUE = { LOW: -1, NORMAL: 0, HIGH: 1 } as const;
 export type PriorityName = keyof typeof PRIORITY_VALUE;
 
@@ -184,8 +186,9 @@ export function validatePipelineBody(body: Record<string, unknown>, options: { c
   }
   if (has('permissions')) {
     const p = body.permissions as Record<string, unknown> | null;
-    if (!p || typeof p !== 'object' || Array.isArray(p)) problems.push('permissions must be an object');
-    else settings.permissions = { others: p.others ?? 'DEFAULT', users: Array.isArray(p.users) ? p.users : [], groups: Array.isArray(p.groups) ? p.groups : [] };
+    const wrong = permissionProblems(p);
+    if (wrong.length) problems.push(...wrong);
+    else settings.permissions = { others: p!.others ?? 'DEFAULT', users: Array.isArray(p!.users) ? p!.users : [], groups: Array.isArray(p!.groups) ? p!.groups : [] };
   }
   if (Array.isArray(settings.events)) problems.push(...eventProblems(settings.events as Array<Record<string, unknown>>));
   if (Array.isArray(settings.trigger_conditions)) problems.push(...conditionProblems(settings.trigger_conditions as Array<Record<string, unknown>>, 'trigger_conditions'));

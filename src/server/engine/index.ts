@@ -24,6 +24,7 @@ export { createBuddyEngineHooks, type BuddyEngineHooks } from './buddy-engine-ho
 export { createBuddyPolicies, admission, following, refusal, shouldPause } from './definition-policies-buddy.js';
 export * from './buddy-statuses.js';
 export * from './buddy-pipeline-settings.js';
+export * from './buddy-permissions.js';
 export { actionsToCiConfig, jobNameOf, SUPPORTED_ACTION_TYPES, TRIGGER_TIMES, RUN_NEXT, MAX_RETRIES, type ActionInput } from './actions-plan.js';
 export { startBuddyRun, fireSchedules, followPushes, defaultRefOf, type BuddyRunRequest } from './buddy-runs.js';
 export { createBuddyWebhooks, WEBHOOK_EVENTS, signatureOf, executionEvents, type BuddyWebhooks } from './buddy-webhooks.js';

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../../shared/index.js';
-import { roleAtLeast, scopesAllow, type BuddyEngineHooks, type ProjectAccess, type Scope } from '../../engine/index.js';
+import { pipelineAccess, roleAtLeast, scopesAllow, type BuddyEngineHooks, type PipelineAccess, type ProjectAccess, type Scope } from '../../engine/index.js';
 import type { Definition, Project, User, Workspace } from '../../store/index.js';
 import type { HttpDeps } from '../deps.js';
 import type { Caller } from '../caller.js';
@@ -77,9 +77,22 @@ export async function resolvePath(ctx: BuddyContext, request: FastifyRequest, sc
   const params = request.params as Record<string, string>;
   await workspaceOrProjectVisible(ctx, user, params.workspace!);
   const { project, access } = await projectFor(ctx, user, params.workspace!, params.project_name!);
-  requireAccess(access, need);
-  const definition = params.pipeline_id !== undefined ? await pipelineFor(ctx, project, params.pipeline_id) : null;
+  if (params.pipeline_id === undefined) {
+    requireAccess(access, need);
+    return { user, project, access, definition: null };
+  }
+  // A pipeline's own permissions (buddy-permissions.ts) decide over the project role; a
+  // pipeline the caller may not see does not exist for them.
+  const definition = await pipelineFor(ctx, project, params.pipeline_id);
+  const allowed = pipelineAccessOf(access, definition, user);
+  if (!allowed.read) throw notFound('Pipeline');
+  requireAccess({ ...access, readPipelines: allowed.read, runPipelines: allowed.run, manage: allowed.manage }, need);
   return { user, project, access, definition };
+}
+
+/** What the caller may do with one pipeline: the project role, then the pipeline's permissions. */
+export function pipelineAccessOf(access: ProjectAccess, definition: Definition, user: User): PipelineAccess {
+  return pipelineAccess({ read: access.readPipelines, run: access.runPipelines, manage: access.manage }, definition.settings.permissions, user);
 }
 
 async function workspaceOrProjectVisible(ctx: BuddyContext, _user: User, path: string): Promise<void> {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../../shared/index.js';
 import { clearPipelineCache } from '../../engine/index.js';
-import { body, invalid, paging, pipelineFor, query, resolvePath, type BuddyContext } from './buddy-context.js';
+import { body, invalid, paging, pipelineAccessOf, pipelineFor, query, resolvePath, type BuddyContext } from './buddy-context.js';
 import { pipelineJson, urls } from './buddy-serializers.js';
 import { createPipeline, updatePipeline } from './pipeline-writes.js';
 
@@ -12,7 +12,7 @@ export function registerPipelineRoutes(app: FastifyInstance, ctx: BuddyContext):
   const { store } = ctx.deps;
 
   app.get(P, async (request) => {
-    const { project } = await resolvePath(ctx, request, ['EXECUTION_INFO'], 'read');
+    const { project, access, user } = await resolvePath(ctx, request, ['EXECUTION_INFO'], 'read');
     const { page, perPage } = paging(request, 20);
     const q = query(request);
     const sortBy = q.sort_by ?? 'id';
@@ -21,7 +21,8 @@ export function registerPipelineRoutes(app: FastifyInstance, ctx: BuddyContext):
     if (!['id', 'name'].includes(sortBy)) problems.push('sort_by must be one of name, id');
     if (!['ASC', 'DESC'].includes(direction)) problems.push('sort_direction must be one of ASC, DESC');
     if (problems.length) throw invalid(problems);
-    const all = await store.definitions.listForProject(project.id);
+    // Pipelines the caller's pipeline permissions hide (DENIED) are not listed.
+    const all = (await store.definitions.listForProject(project.id)).filter((d) => pipelineAccessOf(access, d, user).read);
     all.sort((a, b) => (sortBy === 'name' ? a.name.localeCompare(b.name) || a.id - b.id : a.id - b.id) * (direction === 'DESC' ? -1 : 1));
     const pageItems = all.slice((page - 1) * perPage, page * perPage);
     const pu = urls.project(ctx, project);
