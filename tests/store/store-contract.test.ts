@@ -188,6 +188,22 @@ for (const target of await testDatabases()) {
       assert.equal((await store.pipelineListing.view(runs[3]!.id))!.warnings, false);
     });
 
+    it('finds the runs left `created` without errors before a time, and only those', async () => {
+      const ws = await store.workspaces.insert({ path: 'stale', name: 's', kind: 'group', ownerUserId: null, createdAt: 1 });
+      const pid = await store.projects.insert({ workspaceId: ws.id, path: 's', name: 's', description: '', visibility: 'private', defaultBranch: 'main', creatorId: null, createdAt: 1 });
+      const def = await store.definitions.insert({ projectId: pid, name: 'd', identifier: 'd', source: 'ci_file', isDefault: true, priority: 0, settings: {}, createdAt: 1 });
+      const make = (iid: number, status: string, createdAt: number, yamlErrors: string | null = null) => store.runs.insert({
+        projectId: pid, definitionId: def.id, iid, number: iid, status, source: 'push', ref: 'main', tag: false, sha: 'a'.repeat(40), beforeSha: '0'.repeat(40),
+        userId: null, name: null, comment: null, yamlErrors, variables: [], context: {}, priority: 0, parentRunId: null, parentJobId: null, createdAt, committedAt: null,
+      });
+      const old = await make(1, 'created', 100);
+      await make(2, 'created', 100, 'broken');
+      await make(3, 'running', 100);
+      await make(4, 'created', 900);
+      const boundary = await make(5, 'created', 500);
+      assert.deepEqual((await store.runs.staleCreated(500)).filter((r) => r.projectId === pid).map((r) => r.id), [old.id, boundary.id]);
+    });
+
     it('enforces foreign keys', async () => {
       await assert.rejects(store.projects.insert({ workspaceId: 999999, path: 'x', name: 'x', description: '', visibility: 'private', defaultBranch: 'main', creatorId: null, createdAt: 1 }));
     });

@@ -79,6 +79,15 @@ export function createRunsRepository(db: Kysely<Tables>, dialect: DialectName) {
       if (definitionId !== undefined) q = q.where('definition_id', '=', definitionId);
       return (await q.orderBy('id').execute()).map(toRun);
     },
+    /**
+     * Runs still `created`, without YAML errors, whose row has not changed after `updatedBefore`,
+     * oldest first: the candidates of an interrupted creation. Read by status (indexed), not by
+     * filtering every unfinished run, which a busy project may have by the ten thousand.
+     */
+    async staleCreated(updatedBefore: number): Promise<Run[]> {
+      return (await db.selectFrom('runs').selectAll().where('status', '=', 'created').where('yaml_errors', 'is', null)
+        .where('updated_at', '<=', updatedBefore).orderBy('id').execute()).map(toRun);
+    },
     async unfinished(): Promise<Run[]> {
       return (await db.selectFrom('runs').selectAll().where('status', 'not in', ['success', 'failed', 'canceled', 'skipped']).orderBy('id').execute()).map(toRun);
     },
