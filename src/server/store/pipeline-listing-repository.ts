@@ -42,7 +42,9 @@ const num = (v: unknown): number | null => (v === null ? null : Number(v));
 
 function viewRow(r: unknown[]): PipelineView {
   return {
-    ...listRow(r), beforeSha: r[10] as string, tag: r[11] === 1, yamlErrors: r[12] as string | null, userId: r[13] as number | null,
+    id: r[0] as number, iid: r[1] as number, projectId: r[2] as number, sha: r[3] as string, ref: r[4] as string,
+    status: r[5] as string, source: r[6] as string, name: r[7] as string | null, createdAt: Number(r[8]), updatedAt: Number(r[9]),
+    beforeSha: r[10] as string, tag: r[11] === 1, yamlErrors: r[12] as string | null, userId: r[13] as number | null,
     startedAt: num(r[14]), finishedAt: num(r[15]), committedAt: num(r[16]), durationSeconds: num(r[17]),
     queuedDurationSeconds: num(r[18]), coverage: num(r[19]),
     user: r[20] === null ? null : { id: r[20] as number, username: r[21] as string, name: r[22] as string, state: r[23] === 'blocked' ? 'blocked' : 'active' },
@@ -59,9 +61,9 @@ function viewRow(r: unknown[]): PipelineView {
  * Kysely. Both paths give the same rows.
  */
 export function createPipelineListingRepository(db: Kysely<Tables>, reader: SqliteReader | null = null) {
-  async function rows(query: CompiledQuery): Promise<unknown[][]> {
-    if (reader) return reader.all(query.sql, query.parameters);
-    const result = await db.executeQuery<Record<string, unknown>>(query);
+  async function rows(text: string, parameters: readonly unknown[]): Promise<unknown[][]> {
+    if (reader) return reader.all(text, parameters);
+    const result = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, [...parameters]));
     return result.rows.map((row) => Object.values(row));
   }
 
@@ -82,7 +84,7 @@ export function createPipelineListingRepository(db: Kysely<Tables>, reader: Sqli
   // One statement for the Pipeline entity: compiled once with a marker id, which each call replaces.
   const MARKER = -7_340_033;
   let view: { query: CompiledQuery; at: number } | null = null;
-  function viewQuery(id: number): CompiledQuery {
+  function viewQuery(id: number): [string, unknown[]] {
     if (!view) {
       const query = db.selectFrom('runs as r').leftJoin('users as u', 'u.id', 'r.user_id')
         .select(['r.id', 'r.iid', 'r.project_id', 'r.sha', 'r.ref', 'r.status', 'r.source', 'r.name', 'r.created_at', 'r.updated_at',
@@ -102,7 +104,7 @@ export function createPipelineListingRepository(db: Kysely<Tables>, reader: Sqli
     }
     const parameters = view.query.parameters.slice();
     parameters[view.at] = id;
-    return CompiledQuery.raw(view.query.sql, parameters);
+    return [view.query.sql, parameters];
   }
 
   return {
@@ -112,7 +114,7 @@ export function createPipelineListingRepository(db: Kysely<Tables>, reader: Sqli
         q = order.by === 'id' ? q.orderBy('id', order.sort) : q.orderBy(order.by, order.sort).orderBy('id', order.sort);
         return q.offset(offset).limit(limit);
       });
-      return (await rows(query)).map(listRow);
+      return (await rows(query.sql, query.parameters)).map(listRow);
     },
     /** The number of matching runs, counting no further than `cap`. */
     async countUpTo(f: PipelineListFilter, cap: number): Promise<number> {
@@ -120,11 +122,11 @@ export function createPipelineListingRepository(db: Kysely<Tables>, reader: Sqli
         const inner = filtered(f).select(sql<number>`1`.as('one')).limit(cap);
         return db.selectFrom(inner.as('capped')).select((eb) => eb.fn.countAll<number>().as('n'));
       });
-      return Number((await rows(query))[0]![0]);
+      return Number((await rows(query.sql, query.parameters))[0]![0]);
     },
     /** The Pipeline entity's data of run `id`, or null when there is no such run. */
     async view(id: number): Promise<PipelineView | null> {
-      const [row] = await rows(viewQuery(id));
+      const [row] = await rows(...viewQuery(id));
       return row ? viewRow(row) : null;
     },
     /** The newest run id per ref, for refs of one kind (branch or tag), children excluded. */
