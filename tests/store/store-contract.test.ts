@@ -134,7 +134,7 @@ for (const target of await testDatabases()) {
       }
       await store.runs.update(runs[0]!.id, { updatedAt: 5_000, startedAt: 1_005, finishedAt: 1_100, durationSeconds: 95, queuedDurationSeconds: 0, coverage: 12.345 });
       await store.runs.update(runs[3]!.id, { updatedAt: 1_500, coverage: 100 });
-      const ids = (xs: Array<{ id: number }>) => xs.map((x) => x.id);
+      const ids = (xs: ReadonlyArray<{ id: number }>) => xs.map((x) => x.id);
       const byId = { by: 'id' as const, sort: 'desc' as const };
       for (const viaTransaction of [false, true]) {
         const check = async (listing: Store['pipelineListing'], runsRepo: Store['runs']) => {
@@ -186,6 +186,21 @@ for (const target of await testDatabases()) {
       assert.equal((await store.pipelineListing.view(runs[0]!.id))!.warnings, true);
       assert.equal(await store.pipelineListing.hasWarnings(runs[0]!.id), true);
       assert.equal((await store.pipelineListing.view(runs[3]!.id))!.warnings, false);
+
+      // Reads repeated after any commit see it, whether it came alone or in a transaction.
+      const filter = { projectId: pid, excludeChildren: true };
+      const before = await store.pipelineListing.list(filter, byId, 0, 3);
+      assert.equal(await store.pipelineListing.countUpTo(filter, 100), 9);
+      await store.runs.update(runs[10]!.id, { status: 'canceled', updatedAt: 7_000 });
+      assert.equal((await store.pipelineListing.view(runs[10]!.id))!.status, 'canceled');
+      assert.equal((await store.pipelineListing.list(filter, byId, 0, 3))[0]!.status, 'canceled');
+      const added = await store.transaction(async (tx) => tx.runs.insert({ ...runs[0]!, iid: 99, number: 99, source: 'web', createdAt: 8_000 }));
+      assert.deepEqual(ids(await store.pipelineListing.list(filter, byId, 0, 3)), [added.id, ...ids(before).slice(0, 2)]);
+      assert.equal(await store.pipelineListing.countUpTo(filter, 100), 10);
+      assert.equal((await store.pipelineListing.view(added.id))!.iid, 99);
+      await store.runs.delete(added.id);
+      assert.equal(await store.pipelineListing.view(added.id), null);
+      assert.equal(await store.pipelineListing.countUpTo(filter, 100), 9);
     });
 
     it('finds the runs left `created` without errors before a time, and only those', async () => {

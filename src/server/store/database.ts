@@ -24,6 +24,12 @@ export interface Database {
 /** Raw reads over better-sqlite3: statements prepared once, rows as arrays in select-list order. */
 export interface SqliteReader {
   all(sql: string, parameters: readonly unknown[]): unknown[][];
+  /**
+   * SQLite's `PRAGMA data_version` on this connection: it changes whenever any other connection
+   * (this process's writer, another process) commits. Two reads made under the same value saw
+   * the same database, so a result read under it is still exact.
+   */
+  version(): number;
   close(): void;
 }
 
@@ -75,6 +81,7 @@ function openReader(file: string): SqliteReader {
   const raw = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   raw.pragma('busy_timeout = 5000');
   const statements = new Map<string, BetterSqlite3.Statement>();
+  const dataVersion = raw.prepare('pragma data_version').pluck();
   return {
     all(sql, parameters) {
       let statement = statements.get(sql);
@@ -85,6 +92,7 @@ function openReader(file: string): SqliteReader {
       }
       return statement.all(...parameters) as unknown[][];
     },
+    version: () => dataVersion.get() as number,
     close: () => raw.close(),
   };
 }

@@ -52,6 +52,11 @@ function viewRow(r: unknown[]): PipelineView {
   };
 }
 
+function freezeView(view: PipelineView): PipelineView {
+  if (view.user) Object.freeze(view.user);
+  return Object.freeze(view);
+}
+
 /**
  * The lean reads behind GitLab's pipeline listings and the Pipeline entity, the hottest reads of
  * the API. Counting stops at a cap: GitLab omits X-Total above 10,000 rows, so counting the
@@ -59,12 +64,33 @@ function viewRow(r: unknown[]): PipelineView {
  * shape; on SQLite in a file they run on the read-only connection as prepared statements
  * returning arrays (database.ts), elsewhere (PostgreSQL, in-memory SQLite, transactions) through
  * Kysely. Both paths give the same rows.
+ *
+ * On the read-only connection a result is also kept until the database changes: SQLite's data
+ * version moves with every commit of any other connection, so a result read under the current
+ * version is exactly what the query would read again. Such results are shared between callers
+ * and frozen; nothing may modify them.
  */
 export function createPipelineListingRepository(db: Kysely<Tables>, reader: SqliteReader | null = null) {
-  async function rows(text: string, parameters: readonly unknown[]): Promise<unknown[][]> {
-    if (reader) return reader.all(text, parameters);
-    const result = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, [...parameters]));
-    return result.rows.map((row) => Object.values(row));
+  const results = new Map<string, unknown>();
+  let resultsVersion = Number.NaN;
+
+  async function read<T>(key: string, text: string, parameters: readonly unknown[], map: (rows: unknown[][]) => T): Promise<T> {
+    if (!reader) {
+      const result = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, [...parameters]));
+      return map(result.rows.map((row) => Object.values(row)));
+    }
+    const version = reader.version();
+    if (version !== resultsVersion) {
+      results.clear();
+      resultsVersion = version;
+    }
+    let value = results.get(key) as T | undefined;
+    if (value === undefined) {
+      value = map(reader.all(text, parameters));
+      if (results.size >= 256) results.clear();
+      results.set(key, value);
+    }
+    return value;
   }
 
   // Compiled listing queries by their inputs; a page of a filter is asked for again and again.
@@ -108,26 +134,29 @@ export function createPipelineListingRepository(db: Kysely<Tables>, reader: Sqli
   }
 
   return {
-    async list(f: PipelineListFilter, order: ListOrder, offset: number, limit: number): Promise<PipelineListRow[]> {
-      const query = cached(`list\u0000${order.by}\u0000${order.sort}\u0000${offset}\u0000${limit}\u0000${JSON.stringify(f)}`, () => {
+    /** A page of matching runs (shared and frozen when read on SQLite's read-only connection). */
+    async list(f: PipelineListFilter, order: ListOrder, offset: number, limit: number): Promise<readonly PipelineListRow[]> {
+      const key = `list\u0000${order.by}\u0000${order.sort}\u0000${offset}\u0000${limit}\u0000${JSON.stringify(f)}`;
+      const query = cached(key, () => {
         let q = filtered(f).select(LIST_COLUMNS);
         q = order.by === 'id' ? q.orderBy('id', order.sort) : q.orderBy(order.by, order.sort).orderBy('id', order.sort);
         return q.offset(offset).limit(limit);
       });
-      return (await rows(query.sql, query.parameters)).map(listRow);
+      return read(key, query.sql, query.parameters, (rows) => Object.freeze(rows.map((r) => Object.freeze(listRow(r)))));
     },
     /** The number of matching runs, counting no further than `cap`. */
     async countUpTo(f: PipelineListFilter, cap: number): Promise<number> {
-      const query = cached(`count\u0000${cap}\u0000${JSON.stringify(f)}`, () => {
+      const key = `count\u0000${cap}\u0000${JSON.stringify(f)}`;
+      const query = cached(key, () => {
         const inner = filtered(f).select(sql<number>`1`.as('one')).limit(cap);
         return db.selectFrom(inner.as('capped')).select((eb) => eb.fn.countAll<number>().as('n'));
       });
-      return Number((await rows(query.sql, query.parameters))[0]![0]);
+      return read(key, query.sql, query.parameters, (rows) => Number(rows[0]![0]));
     },
-    /** The Pipeline entity's data of run `id`, or null when there is no such run. */
+    /** The Pipeline entity's data of run `id`, or null when there is no such run (shared and frozen, as list's). */
     async view(id: number): Promise<PipelineView | null> {
-      const [row] = await rows(...viewQuery(id));
-      return row ? viewRow(row) : null;
+      const [text, parameters] = viewQuery(id);
+      return read(`view\u0000${id}`, text, parameters, ([row]) => (row ? freezeView(viewRow(row)) : null));
     },
     /** The newest run id per ref, for refs of one kind (branch or tag), children excluded. */
     async newestPerRef(projectId: number, tag: boolean): Promise<Array<{ ref: string; id: number }>> {

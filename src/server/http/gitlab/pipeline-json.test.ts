@@ -37,3 +37,22 @@ test('the Pipeline text is JSON.stringify of the Pipeline entity, with and witho
     assert.equal(pipelineJson(v, p, base, withName), JSON.stringify(pipelineEntity(run, fullProject, user, v.warnings, base, withName)));
   }), { numRuns: 5_000 });
 });
+
+test('frozen (shared) data keeps its text per project path and base URL; other data is written afresh', () => {
+  fc.assert(fc.property(fc.array(view, { minLength: 1, maxLength: 3 }), project, project, baseUrl, baseUrl, (rows, p1, p2, b1, b2) => {
+    const frozen = Object.freeze(rows.map((r) => Object.freeze({ ...r })));
+    for (const [p, b] of [[p1, b1], [p2, b2], [p1, b1], [p1, b2]] as const) {
+      assert.equal(pipelineListJson(frozen, p, b), JSON.stringify(frozen.map((r) => pipelineListItem(r, p, b))));
+      for (const withName of [true, false]) {
+        const v = frozen[0]!;
+        const run = { ...v, definitionId: 1, number: v.iid, comment: null, variables: [], context: {}, priority: 0, parentRunId: null, parentJobId: null } as Run;
+        const user = v.user && ({ ...v.user, email: 'e@x', admin: false, passwordHash: null, createdAt: 0 } as User);
+        assert.equal(pipelineJson(v, p, b, withName), JSON.stringify(pipelineEntity(run, { ...p, id: 1 } as Parameters<typeof pipelineEntity>[1], user, v.warnings, b, withName)));
+      }
+    }
+    const mutable = rows.map((r) => ({ ...r }));
+    const first = pipelineListJson(mutable, p1, b1);
+    mutable[0]!.status = `${mutable[0]!.status}x`;
+    assert.notEqual(pipelineListJson(mutable, p1, b1), first);
+  }), { numRuns: 300 });
+});

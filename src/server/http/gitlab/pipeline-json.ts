@@ -40,10 +40,28 @@ function webUrlPrefix(project: Pick<Project, 'workspacePath' | 'path'>, baseUrl:
   return quote(`${baseUrl}/${projectPath(project)}/-/pipelines/`).slice(0, -1);
 }
 
+// The store hands out frozen results while the database has not changed (store's
+// pipeline-listing-repository.ts); the text of such a result is kept beside it, for the same
+// project path and base URL. Unfrozen data is always written afresh.
+const texts = new WeakMap<object, { key: string; text: string }>();
+
+function remembered(data: object, key: string, write: () => string): string {
+  if (!Object.isFrozen(data)) return write();
+  const hit = texts.get(data);
+  if (hit && hit.key === key) return hit.text;
+  const text = write();
+  texts.set(data, { key, text });
+  return text;
+}
+
 /** `[...]` of PipelineBasicWithMetadata: the body of GET /projects/:id/pipelines. */
 export function pipelineListJson(rows: readonly PipelineListRow[], project: Pick<Project, 'workspacePath' | 'path'>, baseUrl: string): string {
   if (rows.length === 0) return '[]';
   const url = webUrlPrefix(project, baseUrl);
+  return remembered(rows, url, () => listJson(rows, url));
+}
+
+function listJson(rows: readonly PipelineListRow[], url: string): string {
   let out = '[';
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
@@ -76,12 +94,16 @@ function detailedStatusJson(status: string, warnings: boolean, detailsPath: stri
  */
 export function pipelineJson(view: PipelineView, project: Pick<Project, 'workspacePath' | 'path'>, baseUrl: string, withName: boolean): string {
   const path = projectPath(project);
+  return remembered(view, `${withName ? 1 : 0}${baseUrl}\u0000${path}`, () => viewJson(view, path, baseUrl, withName));
+}
+
+function viewJson(view: PipelineView, path: string, baseUrl: string, withName: boolean): string {
   const u = view.user;
   const user = u === null ? 'null'
     : `{"id":${num(u.id)},"username":${quote(u.username)},"public_email":null,"name":${quote(u.name)},"state":${quote(u.state)},"locked":false,"avatar_url":null,"web_url":${quote(`${baseUrl}/${u.username}`)}}`;
   const queued = view.queuedDurationSeconds ? num(view.queuedDurationSeconds) : 'null';
   const coverage = view.coverage === null ? 'null' : quote(view.coverage.toFixed(2));
-  return `{"id":${num(view.id)},"iid":${num(view.iid)},"project_id":${num(view.projectId)},"sha":${quote(view.sha)},"ref":${quote(view.ref)},"status":${quote(view.status)},"source":${quote(view.source)},"created_at":${time(view.createdAt)},"updated_at":${time(view.updatedAt)},"web_url":${webUrlPrefix(project, baseUrl)}${view.id}"`
+  return `{"id":${num(view.id)},"iid":${num(view.iid)},"project_id":${num(view.projectId)},"sha":${quote(view.sha)},"ref":${quote(view.ref)},"status":${quote(view.status)},"source":${quote(view.source)},"created_at":${time(view.createdAt)},"updated_at":${time(view.updatedAt)},"web_url":${quote(`${baseUrl}/${path}/-/pipelines/${view.id}`)}`
     + `,"before_sha":${quote(view.beforeSha)},"tag":${view.tag ? 'true' : 'false'},"yaml_errors":${textOrNull(view.yamlErrors)},"user":${user}`
     + `,"started_at":${timeOrNull(view.startedAt)},"finished_at":${timeOrNull(view.finishedAt)},"committed_at":${timeOrNull(view.committedAt)}`
     + `,"duration":${numOrNull(view.durationSeconds)},"queued_duration":${queued},"coverage":${coverage}`
