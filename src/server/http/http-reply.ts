@@ -12,10 +12,12 @@ export class HttpReply extends Error {
 }
 
 /**
- * Answers with a body already written as JSON text (the hot entities, gitlab/pipeline-json.ts):
- * sent as `application/json` exactly as Fastify sends a serialised object.
+ * Answers with a body already written as JSON (the hot entities, gitlab/pipeline-json.ts), as
+ * text or as its UTF-8 bytes, with the content type of the GitLab API: exactly
+ * `application/json` (Fastify adds `; charset=utf-8` to text, which app.ts's onSend hook takes
+ * off again for GitLab routes, and leaves bytes alone).
  */
-export function jsonText(reply: FastifyReply, text: string): string {
+export function jsonText<T extends string | Buffer>(reply: FastifyReply, body: T): T {
   reply.type('application/json');
-  return text;
+  return body;
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { PipelineView, Run, User } from '../../store/index.js';
 import { pipelineEntity, pipelineListItem } from './pipeline-entities.js';
-import { pipelineJson, pipelineListJson } from './pipeline-json.js';
+import { pipelineBody, pipelineJson, pipelineListBody, pipelineListJson } from './pipeline-json.js';
 
 // The text builders must give exactly JSON.stringify of the reference entities, for any data.
 const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('main', 'feat/ü"x\\y', 'tab\there', '\u2028', '\ud800', '😀', ''));
@@ -42,15 +42,20 @@ test('frozen (shared) data keeps its text per project path and base URL; other d
   fc.assert(fc.property(fc.array(view, { minLength: 1, maxLength: 3 }), project, project, baseUrl, baseUrl, (rows, p1, p2, b1, b2) => {
     const frozen = Object.freeze(rows.map((r) => Object.freeze({ ...r })));
     for (const [p, b] of [[p1, b1], [p2, b2], [p1, b1], [p1, b2]] as const) {
-      assert.equal(pipelineListJson(frozen, p, b), JSON.stringify(frozen.map((r) => pipelineListItem(r, p, b))));
+      const expected = JSON.stringify(frozen.map((r) => pipelineListItem(r, p, b)));
+      assert.equal(pipelineListJson(frozen, p, b), expected);
+      assert.deepEqual(pipelineListBody(frozen, p, b), Buffer.from(expected, 'utf8'));
       for (const withName of [true, false]) {
         const v = frozen[0]!;
         const run = { ...v, definitionId: 1, number: v.iid, comment: null, variables: [], context: {}, priority: 0, parentRunId: null, parentJobId: null } as Run;
         const user = v.user && ({ ...v.user, email: 'e@x', admin: false, passwordHash: null, createdAt: 0 } as User);
-        assert.equal(pipelineJson(v, p, b, withName), JSON.stringify(pipelineEntity(run, { ...p, id: 1 } as Parameters<typeof pipelineEntity>[1], user, v.warnings, b, withName)));
+        const entity = JSON.stringify(pipelineEntity(run, { ...p, id: 1 } as Parameters<typeof pipelineEntity>[1], user, v.warnings, b, withName));
+        assert.equal(pipelineJson(v, p, b, withName), entity);
+        assert.deepEqual(pipelineBody(v, p, b, withName), Buffer.from(entity, 'utf8'));
       }
     }
     const mutable = rows.map((r) => ({ ...r }));
+    assert.equal(typeof pipelineListBody(mutable, p1, b1), 'string');
     const first = pipelineListJson(mutable, p1, b1);
     mutable[0]!.status = `${mutable[0]!.status}x`;
     assert.notEqual(pipelineListJson(mutable, p1, b1), first);

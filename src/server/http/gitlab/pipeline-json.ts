@@ -42,23 +42,35 @@ function webUrlPrefix(project: Pick<Project, 'workspacePath' | 'path'>, baseUrl:
 
 // The store hands out frozen results while the database has not changed (store's
 // pipeline-listing-repository.ts); the text of such a result is kept beside it, for the same
-// project path and base URL. Unfrozen data is always written afresh.
-const texts = new WeakMap<object, { key: string; text: string }>();
+// project path and base URL, and so are its UTF-8 bytes, which the socket takes without encoding
+// 30 kB again. Unfrozen data is always written afresh.
+const texts = new WeakMap<object, { key: string; text: string; bytes: Buffer | null }>();
 
-function remembered(data: object, key: string, write: () => string): string {
+function remembered(data: object, key: string, write: () => string, asBytes: boolean): string | Buffer {
   if (!Object.isFrozen(data)) return write();
-  const hit = texts.get(data);
-  if (hit && hit.key === key) return hit.text;
-  const text = write();
-  texts.set(data, { key, text });
-  return text;
+  let hit = texts.get(data);
+  if (!hit || hit.key !== key) {
+    hit = { key, text: write(), bytes: null };
+    texts.set(data, hit);
+  }
+  if (!asBytes) return hit.text;
+  return (hit.bytes ??= Buffer.from(hit.text, 'utf8'));
 }
 
 /** `[...]` of PipelineBasicWithMetadata: the body of GET /projects/:id/pipelines. */
 export function pipelineListJson(rows: readonly PipelineListRow[], project: Pick<Project, 'workspacePath' | 'path'>, baseUrl: string): string {
+  return listBody(rows, project, baseUrl, false) as string;
+}
+
+/** pipelineListJson as the response body: the same text, as kept bytes when the rows are shared. */
+export function pipelineListBody(rows: readonly PipelineListRow[], project: Pick<Project, 'workspacePath' | 'path'>, baseUrl: string): string | Buffer {
+  return listBody(rows, project, baseUrl, true);
+}
+
+function listBody(rows: readonly PipelineListRow[], project: Pick<Project, 'workspacePath' | 'path'>, baseUrl: string, asBytes: boolean): string | Buffer {
   if (rows.length === 0) return '[]';
   const url = webUrlPrefix(project, baseUrl);
-  return remembered(rows, url, () => listJson(rows, url));
+  return remembered(rows, url, () => listJson(rows, url), asBytes);
 }
 
 function listJson(rows: readonly PipelineListRow[], url: string): string {
@@ -93,8 +105,17 @@ function detailedStatusJson(status: string, warnings: boolean, detailsPath: stri
  * /projects/:id/pipelines/:pipeline_id, latest, create, retry, cancel and metadata.
  */
 export function pipelineJson(view: PipelineView, project: Pick<Project, 'workspacePath' | 'path'>, baseUrl: string, withName: boolean): string {
+  return viewBody(view, project, baseUrl, withName, false) as string;
+}
+
+/** pipelineJson as the response body: the same text, as kept bytes when the view is shared. */
+export function pipelineBody(view: PipelineView, project: Pick<Project, 'workspacePath' | 'path'>, baseUrl: string, withName: boolean): string | Buffer {
+  return viewBody(view, project, baseUrl, withName, true);
+}
+
+function viewBody(view: PipelineView, project: Pick<Project, 'workspacePath' | 'path'>, baseUrl: string, withName: boolean, asBytes: boolean): string | Buffer {
   const path = projectPath(project);
-  return remembered(view, `${withName ? 1 : 0}${baseUrl}\u0000${path}`, () => viewJson(view, path, baseUrl, withName));
+  return remembered(view, `${withName ? 1 : 0}${baseUrl}\u0000${path}`, () => viewJson(view, path, baseUrl, withName), asBytes);
 }
 
 function viewJson(view: PipelineView, path: string, baseUrl: string, withName: boolean): string {

@@ -7,7 +7,7 @@ import { allow, badRequest, projectContext } from './ci-access.js';
 import { optionalBoolean, optionalDate, optionalEnum, optionalString, Problems, requiredString, ciParams } from './ci-params.js';
 import { readPage, setPageHeaders } from './pagination.js';
 import { createTtlCache } from './ttl-cache.js';
-import { pipelineJson, pipelineListJson } from './pipeline-json.js';
+import { pipelineBody, pipelineListBody } from './pipeline-json.js';
 import { pipelineViewInProject, presentPipeline, runInProject } from './pipeline-presenter.js';
 import { jsonText } from '../http-reply.js';
 import { createPipelineFor } from './pipeline-create.js';
@@ -74,7 +74,7 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: HttpDeps): vo
     if (total === undefined) { total = await store.pipelineListing.countUpTo(filter, cap); totals.set(totalKey, total); }
     const base = deps.baseUrl();
     setPageHeaders(request, reply, page, total, base);
-    return jsonText(reply, pipelineListJson(rows, project, base));
+    return jsonText(reply, pipelineListBody(rows, project, base));
   });
 
   const latest = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
@@ -98,7 +98,7 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: HttpDeps): vo
     const { project, access } = await projectContext(request, deps, { jobToken: true });
     allow(access.readPipelines);
     const view = await pipelineViewInProject(deps, project, request.params.pipeline_id);
-    return jsonText(reply, pipelineJson(view, project, deps.baseUrl(), true));
+    return jsonText(reply, pipelineBody(view, project, deps.baseUrl(), true));
   });
 
   app.post<{ Params: Params }>('/api/v4/projects/:id/pipeline', async (request, reply) => {
