@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { testDatabases } from '../support/databases.js';
-import type { Store } from '../../src/server/store/index.js';
+import type { Run, Store } from '../../src/server/store/index.js';
 
 // One contract, every database: the same assertions run on SQLite and on PostgreSQL.
 for (const target of await testDatabases()) {
@@ -113,6 +113,110 @@ for (const target of await testDatabases()) {
       assert.equal((await store.jobs.readLog(job.id, 3)).toString(), 'lo world');
       assert.equal((await store.jobs.readLog(job.id, 8)).toString(), 'rld');
       assert.equal((await store.jobs.byId(job.id))!.logSize, 11);
+    });
+
+    it('lists runs with GitLab\'s filters, counts up to a cap and reads the Pipeline view, inside and outside transactions alike', async () => {
+      const alice = await store.users.insert({ username: 'lister', name: 'L "quoted"', email: 'l@example.com', admin: false, createdAt: 1 });
+      const bob = await store.users.insert({ username: 'blocked-one', name: 'B', email: 'b@example.com', admin: false, createdAt: 1 });
+      await store.users.setState(bob.id, 'blocked');
+      const ws = await store.workspaces.insert({ path: 'listing', name: 'l', kind: 'group', ownerUserId: null, createdAt: 1 });
+      const pid = await store.projects.insert({ workspaceId: ws.id, path: 'l', name: 'l', description: '', visibility: 'private', defaultBranch: 'main', creatorId: null, createdAt: 1 });
+      const def = await store.definitions.insert({ projectId: pid, name: 'd', identifier: 'd', source: 'ci_file', isDefault: true, priority: 0, settings: {}, createdAt: 1 });
+      const statuses = ['success', 'failed', 'running', 'success', 'canceled', 'success'];
+      const runs: Run[] = [];
+      for (let i = 0; i < 12; i++) {
+        runs.push(await store.runs.insert({
+          projectId: pid, definitionId: def.id, iid: i + 1, number: i + 1, status: statuses[i % statuses.length]!, source: i % 4 === 3 ? 'parent_pipeline' : i % 2 ? 'push' : 'api',
+          ref: i % 3 ? 'main' : 'feature', tag: i % 5 === 0, sha: String(i).repeat(40).slice(0, 40), beforeSha: '0'.repeat(40), userId: [alice.id, bob.id, null][i % 3]!,
+          name: i === 2 ? 'nightly' : null, comment: null, yamlErrors: i === 4 ? 'bad: "yaml"' : null, variables: [], context: {}, priority: 0,
+          parentRunId: null, parentJobId: null, createdAt: 1_000 + i * 10, committedAt: i % 2 ? null : 900 + i,
+        }));
+      }
+      await store.runs.update(runs[0]!.id, { updatedAt: 5_000, startedAt: 1_005, finishedAt: 1_100, durationSeconds: 95, queuedDurationSeconds: 0, coverage: 12.345 });
+      await store.runs.update(runs[3]!.id, { updatedAt: 1_500, coverage: 100 });
+      const ids = (xs: ReadonlyArray<{ id: number }>) => xs.map((x) => x.id);
+      const byId = { by: 'id' as const, sort: 'desc' as const };
+      for (const viaTransaction of [false, true]) {
+        const check = async (listing: Store['pipelineListing'], runsRepo: Store['runs']) => {
+          const all = await listing.list({ projectId: pid, excludeChildren: true }, byId, 0, 100);
+          assert.deepEqual(ids(all), ids(runs.filter((_, i) => i % 4 !== 3)).reverse());
+          assert.deepEqual(all.at(-1), { id: runs[0]!.id, iid: 1, projectId: pid, sha: '0'.repeat(40), ref: 'feature', status: 'success', source: 'api', name: null, createdAt: 1_000, updatedAt: 5_000 });
+          assert.deepEqual(ids(await listing.list({ projectId: pid, excludeChildren: true }, byId, 2, 3)), ids(all.slice(2, 5)));
+          assert.deepEqual(ids(await listing.list({ projectId: pid, excludeChildren: false, source: 'parent_pipeline' }, { by: 'id', sort: 'asc' }, 0, 100)), ids(runs.filter((_, i) => i % 4 === 3)));
+          assert.deepEqual(ids(await listing.list({ projectId: pid, excludeChildren: true, statuses: ['success'], ref: 'main' }, byId, 0, 100)), ids(runs.filter((r, i) => i % 4 !== 3 && r.status === 'success' && r.ref === 'main')).reverse());
+          assert.deepEqual(ids(await listing.list({ projectId: pid, excludeChildren: true, ref: '' }, byId, 0, 100)), [], 'an empty ref matches no run');
+          assert.deepEqual(ids(await listing.list({ projectId: pid, excludeChildren: true, userId: null }, byId, 0, 100)), [], 'an unknown user matches nothing');
+          assert.deepEqual(ids(await listing.list({ projectId: pid, excludeChildren: true, ids: [] }, byId, 0, 100)), []);
+          assert.deepEqual(ids(await listing.list({ projectId: pid, excludeChildren: true, ids: [runs[1]!.id, runs[3]!.id] }, byId, 0, 100)), [runs[1]!.id]);
+          assert.deepEqual(ids(await listing.list({ projectId: pid, excludeChildren: true, yamlErrors: true }, byId, 0, 100)), [runs[4]!.id]);
+          assert.deepEqual(ids(await listing.list({ projectId: pid, excludeChildren: true, name: 'nightly' }, byId, 0, 100)), [runs[2]!.id]);
+          assert.deepEqual(ids(await listing.list({ projectId: pid, excludeChildren: true, createdAfter: 1_020, createdBefore: 1_040 }, byId, 0, 100)), [runs[4]!.id, runs[2]!.id], 'bounds are inclusive');
+          assert.deepEqual(ids(await listing.list({ projectId: pid, excludeChildren: false, updatedAfter: 1_500 }, { by: 'updated_at', sort: 'desc' }, 0, 2)), [runs[0]!.id, runs[3]!.id]);
+          assert.deepEqual(ids(await listing.list({ projectId: pid, excludeChildren: true, updatedAfter: 1_500 }, { by: 'updated_at', sort: 'desc' }, 0, 2)), [runs[0]!.id]);
+          assert.equal(await listing.countUpTo({ projectId: pid, excludeChildren: true }, 10_001), 9);
+          assert.equal(await listing.countUpTo({ projectId: pid, excludeChildren: true }, 4), 4, 'counting stops at the cap');
+          assert.equal(await listing.countUpTo({ projectId: pid, excludeChildren: false, tag: true }, 100), 3);
+          assert.deepEqual(ids(await runsRepo.list({ projectId: pid, excludeChildren: false, definitionId: def.id, tag: true, orderBy: 'number', sort: 'asc', offset: 0, limit: 10 })), [runs[0]!.id, runs[5]!.id, runs[10]!.id]);
+          assert.equal(await runsRepo.count({ projectId: pid, excludeChildren: true, statuses: ['success', 'failed'], orderBy: 'id', sort: 'asc', offset: 0, limit: 1 }), 5);
+
+          const first = await listing.view(runs[0]!.id);
+          assert.deepEqual(first, {
+            id: runs[0]!.id, iid: 1, projectId: pid, sha: '0'.repeat(40), ref: 'feature', status: 'success', source: 'api', name: null, createdAt: 1_000, updatedAt: 5_000,
+            beforeSha: '0'.repeat(40), tag: true, yamlErrors: null, userId: alice.id, startedAt: 1_005, finishedAt: 1_100, committedAt: 900, durationSeconds: 95,
+            queuedDurationSeconds: 0, coverage: 12.345, user: { id: alice.id, username: 'lister', name: 'L "quoted"', state: 'active' }, warnings: false,
+          });
+          const second = (await listing.view(runs[1]!.id))!;
+          assert.deepEqual([second.user, second.coverage, second.committedAt, second.startedAt], [{ id: bob.id, username: 'blocked-one', name: 'B', state: 'blocked' }, null, null, null]);
+          assert.equal((await listing.view(runs[2]!.id))!.user, null);
+          assert.equal((await listing.view(runs[3]!.id))!.coverage, 100);
+          assert.equal(await listing.view(999_999), null);
+        };
+        if (viaTransaction) await store.transaction((tx) => check(tx.pipelineListing, tx.runs));
+        else await check(store.pipelineListing, store.runs);
+      }
+
+      // "Passed with warnings": a latest (not retried) job allowed to fail that failed or was canceled, on a successful run only.
+      const job = (runId: number, name: string, status: string, allowFailure: boolean) => ({ runId, projectId: pid, name, stage: 'test', stageIdx: 0, position: 0, kind: 'build' as const,
+        status, when: 'on_success', allowFailure, dag: false, spec: {}, tags: [], resourceGroup: null, interruptible: false, priority: 0, userId: null, createdAt: 1 });
+      const [retried] = await store.jobs.insertMany([job(runs[0]!.id, 'r', 'failed', true), job(runs[3]!.id, 'ok', 'success', true), job(runs[1]!.id, 'f', 'failed', true)]);
+      await store.jobs.update(retried!.id, { retried: true });
+      assert.equal((await store.pipelineListing.view(runs[0]!.id))!.warnings, false, 'a retried job does not count');
+      assert.equal((await store.pipelineListing.view(runs[1]!.id))!.warnings, false, 'a failed run has no warnings');
+      await store.jobs.insertMany([job(runs[0]!.id, 'c', 'canceled', true)]);
+      assert.equal((await store.pipelineListing.view(runs[0]!.id))!.warnings, true);
+      assert.equal(await store.pipelineListing.hasWarnings(runs[0]!.id), true);
+      assert.equal((await store.pipelineListing.view(runs[3]!.id))!.warnings, false);
+
+      // Reads repeated after any commit see it, whether it came alone or in a transaction.
+      const filter = { projectId: pid, excludeChildren: true };
+      const before = await store.pipelineListing.list(filter, byId, 0, 3);
+      assert.equal(await store.pipelineListing.countUpTo(filter, 100), 9);
+      await store.runs.update(runs[10]!.id, { status: 'canceled', updatedAt: 7_000 });
+      assert.equal((await store.pipelineListing.view(runs[10]!.id))!.status, 'canceled');
+      assert.equal((await store.pipelineListing.list(filter, byId, 0, 3))[0]!.status, 'canceled');
+      const added = await store.transaction(async (tx) => tx.runs.insert({ ...runs[0]!, iid: 99, number: 99, source: 'web', createdAt: 8_000 }));
+      assert.deepEqual(ids(await store.pipelineListing.list(filter, byId, 0, 3)), [added.id, ...ids(before).slice(0, 2)]);
+      assert.equal(await store.pipelineListing.countUpTo(filter, 100), 10);
+      assert.equal((await store.pipelineListing.view(added.id))!.iid, 99);
+      await store.runs.delete(added.id);
+      assert.equal(await store.pipelineListing.view(added.id), null);
+      assert.equal(await store.pipelineListing.countUpTo(filter, 100), 9);
+    });
+
+    it('finds the runs left `created` without errors before a time, and only those', async () => {
+      const ws = await store.workspaces.insert({ path: 'stale', name: 's', kind: 'group', ownerUserId: null, createdAt: 1 });
+      const pid = await store.projects.insert({ workspaceId: ws.id, path: 's', name: 's', description: '', visibility: 'private', defaultBranch: 'main', creatorId: null, createdAt: 1 });
+      const def = await store.definitions.insert({ projectId: pid, name: 'd', identifier: 'd', source: 'ci_file', isDefault: true, priority: 0, settings: {}, createdAt: 1 });
+      const make = (iid: number, status: string, createdAt: number, yamlErrors: string | null = null) => store.runs.insert({
+        projectId: pid, definitionId: def.id, iid, number: iid, status, source: 'push', ref: 'main', tag: false, sha: 'a'.repeat(40), beforeSha: '0'.repeat(40),
+        userId: null, name: null, comment: null, yamlErrors, variables: [], context: {}, priority: 0, parentRunId: null, parentJobId: null, createdAt, committedAt: null,
+      });
+      const old = await make(1, 'created', 100);
+      await make(2, 'created', 100, 'broken');
+      await make(3, 'running', 100);
+      await make(4, 'created', 900);
+      const boundary = await make(5, 'created', 500);
+      assert.deepEqual((await store.runs.staleCreated(500)).filter((r) => r.projectId === pid).map((r) => r.id), [old.id, boundary.id]);
     });
 
     it('enforces foreign keys', async () => {

@@ -629,7 +629,7 @@ export function createEngine(deps: EngineDeps) {
    */
   async function resumeInterrupted(minAgeMs = 30_000): Promise<number> {
     let resumed = 0;
-    for (const run of await store.runs.unfinished()) {
+    for (const run of await store.runs.staleCreated(clock.now() - minAgeMs)) {
       if (run.status !== 'created' || run.yamlErrors !== null || clock.now() - run.updatedAt < minAgeMs) continue;
       if ((await store.jobs.statusCounts(run.id)).length > 0) continue;
       if (!(await store.runs.claimForRecovery(run.id, run.updatedAt, clock.now()))) continue;

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../shared/index.js';
-import { scopesAllow, type Accounts, type Actor, type Scope } from '../engine/index.js';
+import { effectiveScopes, type Accounts, type Actor, type Scope } from '../engine/index.js';
 import type { User } from '../store/index.js';
 import { HttpReply } from './http-reply.js';
 
@@ -57,9 +57,23 @@ export async function resolveCaller(accounts: Accounts, token: string | null): P
   return { user: result.user, scopes: result.scopes, tokenId: result.token.id };
 }
 
+// A remembered token (engine/accounts.ts) hands out the same scopes array for a second, so the
+// scopes it amounts to are worked out once per array rather than on every request.
+const effectiveByGrant = new WeakMap<readonly string[], ReadonlySet<Scope>>();
+
+/** scopesAllow (engine/scopes.ts) with the effective scopes kept per granted-scopes array. */
+function allows(granted: readonly string[], anyOf: readonly Scope[]): boolean {
+  let effective = effectiveByGrant.get(granted);
+  if (!effective) {
+    effective = effectiveScopes(granted);
+    effectiveByGrant.set(granted, effective);
+  }
+  return anyOf.some((s) => effective.has(s));
+}
+
 /** Fails unless the caller is a user whose token carries one of `anyOf`. */
 export function requireScope(caller: Caller, anyOf: readonly Scope[]): User {
   if (!caller.user) throw new AppError('token_missing', 'Unauthorized');
-  if (!scopesAllow(caller.scopes, anyOf)) throw new AppError('scope_insufficient', anyOf.join(' '));
+  if (!allows(caller.scopes, anyOf)) throw new AppError('scope_insufficient', anyOf.join(' '));
   return caller.user;
 }

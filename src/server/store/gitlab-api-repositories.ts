@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { SqliteReader } from './database.js';
 import type { Tables } from './tables.js';
 import { createCiVariablesRepository } from './ci-variables-repository.js';
 import { createPipelineTriggersRepository } from './pipeline-triggers-repository.js';
@@ -7,13 +8,13 @@ import { createProjectHooksRepository } from './project-hooks-repository.js';
 import { createPipelineListingRepository } from './pipeline-listing-repository.js';
 
 /** Repositories of the GitLab-specific tables, added to the store. */
-export function gitlabApiRepositories(db: Kysely<Tables>) {
+export function gitlabApiRepositories(db: Kysely<Tables>, reader: SqliteReader | null = null) {
   return {
     ciVariables: createCiVariablesRepository(db),
     pipelineTriggers: createPipelineTriggersRepository(db),
     pipelineSchedules: createPipelineSchedulesRepository(db),
     projectHooks: createProjectHooksRepository(db),
-    pipelineListing: createPipelineListingRepository(db),
+    pipelineListing: createPipelineListingRepository(db, reader),
   };
 }
 
@@ -21,4 +22,4 @@ export type { CiVariable, CiVariableInput, VariableOwner } from './ci-variables-
 export type { PipelineTrigger } from './pipeline-triggers-repository.js';
 export type { PipelineSchedule, ScheduleVariable, SchedulePatch } from './pipeline-schedules-repository.js';
 export type { ProjectHook, HookInput, HookDelivery } from './project-hooks-repository.js';
-export type { PipelineListFilter, PipelineListRow } from './pipeline-listing-repository.js';
+export type { PipelineListFilter, PipelineListRow, PipelineView } from './pipeline-listing-repository.js';

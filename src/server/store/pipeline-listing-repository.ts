@@ -1,26 +1,12 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { SqliteReader } from './database.js';
+import { whereRuns, type RunFilter } from './run-filter.js';
+import type { UserState } from './rows.js';
 import type { Tables } from './tables.js';
 
-/** GitLab's pipeline list filters; bounds are inclusive, as GitLab's finder applies them. */
-export interface PipelineListFilter {
-  projectId: number;
-  /** Exclude child pipelines (source parent_pipeline) unless the source filter asks for them. */
-  excludeChildren: boolean;
-  statuses?: string[];
-  source?: string;
-  ref?: string;
-  sha?: string;
-  yamlErrors?: boolean;
-  /** null matches nothing (an unknown username). */
-  userId?: number | null;
-  updatedAfter?: number;
-  updatedBefore?: number;
-  createdAfter?: number;
-  createdBefore?: number;
-  name?: string;
-  /** Restrict to these run ids (scope branches/tags). */
-  ids?: number[];
-}
+/** GitLab's pipeline list filters: the runs' one filter shape (run-filter.ts). */
+export type PipelineListFilter = RunFilter;
 
 /** Just what PipelineBasic(+name) shows: no JSON columns, so a page of 100 costs one small read. */
 export interface PipelineListRow {
@@ -29,45 +15,148 @@ export interface PipelineListRow {
 }
 
 /**
- * The lean reads behind GitLab's pipeline listings. Counting stops at a cap: GitLab omits
- * X-Total above 10,000 rows, so counting the 100,001st row of a big project buys nothing.
+ * What the full Pipeline entity shows, read in one query: the run's columns (no JSON ones), its
+ * user's public fields (null without a user or when the user is gone) and whether it passed with
+ * warnings (a latest job allowed to fail that failed or was canceled; false unless successful).
  */
-export function createPipelineListingRepository(db: Kysely<Tables>) {
-  function filtered(f: PipelineListFilter) {
-    let q = db.selectFrom('runs').where('project_id', '=', f.projectId);
-    if (f.excludeChildren) q = q.where('source', '!=', 'parent_pipeline');
-    if (f.statuses?.length) q = q.where('status', 'in', f.statuses);
-    if (f.source) q = q.where('source', '=', f.source);
-    if (f.ref !== undefined) q = q.where('ref', '=', f.ref);
-    if (f.sha !== undefined) q = q.where('sha', '=', f.sha);
-    if (f.yamlErrors === true) q = q.where('yaml_errors', 'is not', null);
-    if (f.yamlErrors === false) q = q.where('yaml_errors', 'is', null);
-    if (f.userId === null) q = q.where(sql<boolean>`1 = 0`);
-    else if (f.userId !== undefined) q = q.where('user_id', '=', f.userId);
-    if (f.updatedAfter !== undefined) q = q.where('updated_at', '>=', f.updatedAfter);
-    if (f.updatedBefore !== undefined) q = q.where('updated_at', '<=', f.updatedBefore);
-    if (f.createdAfter !== undefined) q = q.where('created_at', '>=', f.createdAfter);
-    if (f.createdBefore !== undefined) q = q.where('created_at', '<=', f.createdBefore);
-    if (f.name !== undefined) q = q.where('name', '=', f.name);
-    if (f.ids) q = f.ids.length ? q.where('id', 'in', f.ids) : q.where(sql<boolean>`1 = 0`);
-    return q;
+export interface PipelineView extends PipelineListRow {
+  beforeSha: string; tag: boolean; yamlErrors: string | null; userId: number | null;
+  startedAt: number | null; finishedAt: number | null; committedAt: number | null;
+  durationSeconds: number | null; queuedDurationSeconds: number | null; coverage: number | null;
+  user: { id: number; username: string; name: string; state: UserState } | null;
+  warnings: boolean;
+}
+
+type ListOrder = { by: 'id' | 'status' | 'ref' | 'updated_at' | 'user_id'; sort: 'asc' | 'desc' };
+
+const LIST_COLUMNS = ['id', 'iid', 'project_id', 'sha', 'ref', 'status', 'source', 'name', 'created_at', 'updated_at'] as const;
+
+function listRow(r: unknown[]): PipelineListRow {
+  return {
+    id: r[0] as number, iid: r[1] as number, projectId: r[2] as number, sha: r[3] as string, ref: r[4] as string,
+    status: r[5] as string, source: r[6] as string, name: r[7] as string | null, createdAt: Number(r[8]), updatedAt: Number(r[9]),
+  };
+}
+
+const num = (v: unknown): number | null => (v === null ? null : Number(v));
+
+function viewRow(r: unknown[]): PipelineView {
+  return {
+    id: r[0] as number, iid: r[1] as number, projectId: r[2] as number, sha: r[3] as string, ref: r[4] as string,
+    status: r[5] as string, source: r[6] as string, name: r[7] as string | null, createdAt: Number(r[8]), updatedAt: Number(r[9]),
+    beforeSha: r[10] as string, tag: r[11] === 1, yamlErrors: r[12] as string | null, userId: r[13] as number | null,
+    startedAt: num(r[14]), finishedAt: num(r[15]), committedAt: num(r[16]), durationSeconds: num(r[17]),
+    queuedDurationSeconds: num(r[18]), coverage: num(r[19]),
+    user: r[20] === null ? null : { id: r[20] as number, username: r[21] as string, name: r[22] as string, state: r[23] === 'blocked' ? 'blocked' : 'active' },
+    warnings: Number(r[24]) === 1,
+  };
+}
+
+function freezeView(view: PipelineView): PipelineView {
+  if (view.user) Object.freeze(view.user);
+  return Object.freeze(view);
+}
+
+/**
+ * The lean reads behind GitLab's pipeline listings and the Pipeline entity, the hottest reads of
+ * the API. Counting stops at a cap: GitLab omits X-Total above 10,000 rows, so counting the
+ * 100,001st row of a big project buys nothing. Queries are built by Kysely and compiled once per
+ * shape; on SQLite in a file they run on the read-only connection as prepared statements
+ * returning arrays (database.ts), elsewhere (PostgreSQL, in-memory SQLite, transactions) through
+ * Kysely. Both paths give the same rows.
+ *
+ * On the read-only connection a result is also kept until the database changes: SQLite's data
+ * version moves with every commit of any other connection, so a result read under the current
+ * version is exactly what the query would read again. Such results are shared between callers
+ * and frozen; nothing may modify them.
+ */
+export function createPipelineListingRepository(db: Kysely<Tables>, reader: SqliteReader | null = null) {
+  const results = new Map<string, unknown>();
+  let resultsVersion = Number.NaN;
+
+  async function read<T>(key: string, text: string, parameters: readonly unknown[], map: (rows: unknown[][]) => T): Promise<T> {
+    if (!reader) {
+      const result = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, [...parameters]));
+      return map(result.rows.map((row) => Object.values(row)));
+    }
+    const version = reader.version();
+    if (version !== resultsVersion) {
+      results.clear();
+      resultsVersion = version;
+    }
+    let value = results.get(key) as T | undefined;
+    if (value === undefined) {
+      value = map(reader.all(text, parameters));
+      if (results.size >= 256) results.clear();
+      results.set(key, value);
+    }
+    return value;
+  }
+
+  // Compiled listing queries by their inputs; a page of a filter is asked for again and again.
+  const compiled = new Map<string, CompiledQuery>();
+  function cached(key: string, build: () => Compilable): CompiledQuery {
+    let query = compiled.get(key);
+    if (!query) {
+      query = build().compile();
+      if (compiled.size >= 1_000) compiled.delete(compiled.keys().next().value!);
+      compiled.set(key, query);
+    }
+    return query;
+  }
+
+  const filtered = (f: PipelineListFilter) => whereRuns(db.selectFrom('runs'), f);
+
+  // One statement for the Pipeline entity: compiled once with a marker id, which each call replaces.
+  const MARKER = -7_340_033;
+  let view: { query: CompiledQuery; at: number } | null = null;
+  function viewQuery(id: number): [string, unknown[]] {
+    if (!view) {
+      const query = db.selectFrom('runs as r').leftJoin('users as u', 'u.id', 'r.user_id')
+        .select(['r.id', 'r.iid', 'r.project_id', 'r.sha', 'r.ref', 'r.status', 'r.source', 'r.name', 'r.created_at', 'r.updated_at',
+          'r.before_sha', 'r.tag', 'r.yaml_errors', 'r.user_id', 'r.started_at', 'r.finished_at', 'r.committed_at', 'r.duration_seconds',
+          'r.queued_duration_seconds', 'r.coverage', 'u.id as u_id', 'u.username as u_username', 'u.name as u_name', 'u.state as u_state'])
+        .select((eb) => eb.case()
+          .when(eb.and([
+            eb('r.status', '=', 'success'),
+            eb.exists(eb.selectFrom('jobs as j').select('j.id').whereRef('j.run_id', '=', 'r.id').where('j.retried', '=', 0)
+              .where('j.allow_failure', '=', 1).where('j.status', 'in', ['failed', 'canceled'])),
+          ])).then(sql<number>`1`).else(sql<number>`0`).end().as('warnings'))
+        .where('r.id', '=', MARKER)
+        .compile();
+      const at = query.parameters.indexOf(MARKER);
+      if (at < 0 || query.parameters.lastIndexOf(MARKER) !== at) throw new Error('pipeline view query: marker parameter not found once');
+      view = { query, at };
+    }
+    const parameters = view.query.parameters.slice();
+    parameters[view.at] = id;
+    return [view.query.sql, parameters];
   }
 
   return {
-    async list(f: PipelineListFilter, order: { by: 'id' | 'status' | 'ref' | 'updated_at' | 'user_id'; sort: 'asc' | 'desc' }, offset: number, limit: number): Promise<PipelineListRow[]> {
-      let q = filtered(f).select(['id', 'iid', 'project_id', 'sha', 'ref', 'status', 'source', 'name', 'created_at', 'updated_at']);
-      q = order.by === 'id' ? q.orderBy('id', order.sort) : q.orderBy(order.by, order.sort).orderBy('id', order.sort);
-      const rows = await q.offset(offset).limit(limit).execute();
-      return rows.map((r) => ({
-        id: r.id, iid: r.iid, projectId: r.project_id, sha: r.sha, ref: r.ref, status: r.status, source: r.source, name: r.name,
-        createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
-      }));
+    /** A page of matching runs (shared and frozen when read on SQLite's read-only connection). */
+    async list(f: PipelineListFilter, order: ListOrder, offset: number, limit: number): Promise<readonly PipelineListRow[]> {
+      const key = `list\u0000${order.by}\u0000${order.sort}\u0000${offset}\u0000${limit}\u0000${JSON.stringify(f)}`;
+      const query = cached(key, () => {
+        let q = filtered(f).select(LIST_COLUMNS);
+        q = order.by === 'id' ? q.orderBy('id', order.sort) : q.orderBy(order.by, order.sort).orderBy('id', order.sort);
+        return q.offset(offset).limit(limit);
+      });
+      return read(key, query.sql, query.parameters, (rows) => Object.freeze(rows.map((r) => Object.freeze(listRow(r)))));
     },
     /** The number of matching runs, counting no further than `cap`. */
     async countUpTo(f: PipelineListFilter, cap: number): Promise<number> {
-      const inner = filtered(f).select(sql<number>`1`.as('one')).limit(cap);
-      const row = await db.selectFrom(inner.as('capped')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      return Number(row.n);
+      const key = `count\u0000${cap}\u0000${JSON.stringify(f)}`;
+      const query = cached(key, () => {
+        const inner = filtered(f).select(sql<number>`1`.as('one')).limit(cap);
+        return db.selectFrom(inner.as('capped')).select((eb) => eb.fn.countAll<number>().as('n'));
+      });
+      return read(key, query.sql, query.parameters, (rows) => Number(rows[0]![0]));
+    },
+    /** The Pipeline entity's data of run `id`, or null when there is no such run (shared and frozen, as list's). */
+    async view(id: number): Promise<PipelineView | null> {
+      const [text, parameters] = viewQuery(id);
+      return read(`view\u0000${id}`, text, parameters, ([row]) => (row ? freezeView(viewRow(row)) : null));
     },
     /** The newest run id per ref, for refs of one kind (branch or tag), children excluded. */
     async newestPerRef(projectId: number, tag: boolean): Promise<Array<{ ref: string; id: number }>> {

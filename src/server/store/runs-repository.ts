@@ -1,28 +1,13 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DialectName } from './database.js';
+import { whereRuns, type RunFilter } from './run-filter.js';
 import type { RunsTable, Tables } from './tables.js';
 import type { Run, RunVariable } from './rows.js';
 
 export type NewRun = Omit<Run, 'id' | 'coverage' | 'updatedAt' | 'startedAt' | 'finishedAt' | 'durationSeconds' | 'queuedDurationSeconds'>;
 
-export interface RunListQuery {
-  projectId: number;
-  /** Exclude child pipelines (source parent_pipeline), as GitLab's list does. */
-  excludeChildren: boolean;
-  statuses?: string[];
-  source?: string;
-  ref?: string;
-  sha?: string;
-  yamlErrors?: boolean;
-  userId?: number;
-  /** -1 matches nothing (an unknown username). */
-  updatedAfter?: number;
-  updatedBefore?: number;
-  createdAfter?: number;
-  createdBefore?: number;
-  name?: string;
-  tag?: boolean;
-  definitionId?: number;
+/** A run listing: which runs (the one filter shape of every run listing), in which order, which page. */
+export interface RunListQuery extends RunFilter {
   orderBy: 'id' | 'status' | 'ref' | 'updated_at' | 'user_id' | 'number';
   sort: 'asc' | 'desc';
   offset: number;
@@ -43,25 +28,7 @@ export interface RunPatch {
 }
 
 export function createRunsRepository(db: Kysely<Tables>, dialect: DialectName) {
-  function filtered(q: RunListQuery) {
-    let query = db.selectFrom('runs').where('project_id', '=', q.projectId);
-    if (q.excludeChildren) query = query.where('source', '!=', 'parent_pipeline');
-    if (q.statuses?.length) query = query.where('status', 'in', q.statuses);
-    if (q.source) query = query.where('source', '=', q.source);
-    if (q.ref) query = query.where('ref', '=', q.ref);
-    if (q.sha) query = query.where('sha', '=', q.sha);
-    if (q.yamlErrors === true) query = query.where('yaml_errors', 'is not', null);
-    if (q.yamlErrors === false) query = query.where('yaml_errors', 'is', null);
-    if (q.userId !== undefined) query = query.where('user_id', '=', q.userId);
-    if (q.updatedAfter !== undefined) query = query.where('updated_at', '>', q.updatedAfter);
-    if (q.updatedBefore !== undefined) query = query.where('updated_at', '<', q.updatedBefore);
-    if (q.createdAfter !== undefined) query = query.where('created_at', '>', q.createdAfter);
-    if (q.createdBefore !== undefined) query = query.where('created_at', '<', q.createdBefore);
-    if (q.name !== undefined) query = query.where('name', '=', q.name);
-    if (q.tag !== undefined) query = query.where('tag', '=', q.tag ? 1 : 0);
-    if (q.definitionId !== undefined) query = query.where('definition_id', '=', q.definitionId);
-    return query;
-  }
+  const filtered = (q: RunFilter) => whereRuns(db.selectFrom('runs'), q);
 
   return {
     async insert(run: NewRun): Promise<Run> {
@@ -111,6 +78,15 @@ export function createRunsRepository(db: Kysely<Tables>, dialect: DialectName) {
         .where('status', 'not in', ['success', 'failed', 'canceled', 'skipped']);
       if (definitionId !== undefined) q = q.where('definition_id', '=', definitionId);
       return (await q.orderBy('id').execute()).map(toRun);
+    },
+    /**
+     * Runs still `created`, without YAML errors, whose row has not changed after `updatedBefore`,
+     * oldest first: the candidates of an interrupted creation. Read by status (indexed), not by
+     * filtering every unfinished run, which a busy project may have by the ten thousand.
+     */
+    async staleCreated(updatedBefore: number): Promise<Run[]> {
+      return (await db.selectFrom('runs').selectAll().where('status', '=', 'created').where('yaml_errors', 'is', null)
+        .where('updated_at', '<=', updatedBefore).orderBy('id').execute()).map(toRun);
     },
     async unfinished(): Promise<Run[]> {
       return (await db.selectFrom('runs').selectAll().where('status', 'not in', ['success', 'failed', 'canceled', 'skipped']).orderBy('id').execute()).map(toRun);

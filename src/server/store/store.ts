@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, DialectName } from './database.js';
+import type { Database, DialectName, SqliteReader } from './database.js';
 import type { Tables } from './tables.js';
 import { createUsersRepository } from './users-repository.js';
 import { createTokensRepository } from './tokens-repository.js';
@@ -14,7 +14,7 @@ import { createRunnersRepository } from './runners-repository.js';
 import { gitlabApiRepositories } from './gitlab-api-repositories.js';
 import { buddyApiRepositories } from './buddy-api-repositories.js';
 
-function repositories(db: Kysely<Tables>, dialect: DialectName) {
+function repositories(db: Kysely<Tables>, dialect: DialectName, reader: SqliteReader | null = null) {
   return {
     dialect,
     users: createUsersRepository(db),
@@ -27,7 +27,7 @@ function repositories(db: Kysely<Tables>, dialect: DialectName) {
     jobs: createJobsRepository(db, dialect),
     artifacts: createArtifactsRepository(db),
     runners: createRunnersRepository(db),
-    ...gitlabApiRepositories(db),
+    ...gitlabApiRepositories(db, reader),
     ...buddyApiRepositories(db),
   };
 }
@@ -36,7 +36,8 @@ export type Repositories = ReturnType<typeof repositories>;
 
 /**
  * The store: one small repository per aggregate, and `transaction(fn)` giving the same
- * repositories bound to one transaction. Nothing outside server/store writes SQL.
+ * repositories bound to one transaction. Nothing outside server/store writes SQL. Outside
+ * transactions the hottest reads may use the database's read-only connection (database.ts).
  */
 export interface Store extends Repositories {
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
@@ -45,7 +46,7 @@ export interface Store extends Repositories {
 
 export function createStore(database: Database): Store {
   return {
-    ...repositories(database.db, database.dialect),
+    ...repositories(database.db, database.dialect, database.reader),
     transaction: (fn) => database.db.transaction().execute((trx) => fn(repositories(trx, database.dialect))),
     close: () => database.close(),
   };

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../../shared/index.js';
 import { JOB_STATUSES } from '../../engine/index.js';
 import type { Store } from '../../store/index.js';
@@ -7,8 +7,9 @@ import { allow, badRequest, projectContext } from './ci-access.js';
 import { optionalBoolean, optionalDate, optionalEnum, optionalString, Problems, requiredString, ciParams } from './ci-params.js';
 import { readPage, setPageHeaders } from './pagination.js';
 import { createTtlCache } from './ttl-cache.js';
-import { pipelineListItem } from './pipeline-entities.js';
-import { presentPipeline, runInProject } from './pipeline-presenter.js';
+import { pipelineBody, pipelineListBody } from './pipeline-json.js';
+import { pipelineViewInProject, presentPipeline, runInProject } from './pipeline-presenter.js';
+import { jsonText } from '../http-reply.js';
 import { createPipelineFor } from './pipeline-create.js';
 import { testReport, testReportSummary, type JobReport, type StoredTestCase } from './test-report.js';
 
@@ -71,12 +72,12 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: HttpDeps): vo
     const rows = await store.pipelineListing.list(filter, { by: orderBy, sort }, page.offset, page.perPage);
     let total = totals.get(totalKey);
     if (total === undefined) { total = await store.pipelineListing.countUpTo(filter, cap); totals.set(totalKey, total); }
-    setPageHeaders(request, reply, page, total, deps.baseUrl());
     const base = deps.baseUrl();
-    return rows.map((r) => pipelineListItem(r, project, base));
+    setPageHeaders(request, reply, page, total, base);
+    return jsonText(reply, pipelineListBody(rows, project, base));
   });
 
-  const latest = async (request: FastifyRequest<{ Params: Params }>) => {
+  const latest = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
     const { project, access } = await projectContext(request, deps, { write: request.method === 'POST' });
     allow(access.readPipelines);
     const params = ciParams(request);
@@ -87,17 +88,17 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: HttpDeps): vo
     const run = head ? await store.runs.latestForRef(project.id, head.ref, head.sha) : null;
     // GitLab authorizes read_pipeline on nil here: no pipeline for the ref's HEAD is a 403.
     if (!run) throw new AppError('role_insufficient', '');
-    return presentPipeline(deps, run, project, true);
+    return presentPipeline(deps, reply, run, project, true);
   };
   app.get<{ Params: Params }>('/api/v4/projects/:id/pipelines/latest', latest);
   // The seed document's example sends POST here; GitLab itself answers 404 (docs/api-compatibility.md).
   app.post<{ Params: Params }>('/api/v4/projects/:id/pipelines/latest', latest);
 
-  app.get<{ Params: Params }>('/api/v4/projects/:id/pipelines/:pipeline_id', async (request) => {
+  app.get<{ Params: Params }>('/api/v4/projects/:id/pipelines/:pipeline_id', async (request, reply) => {
     const { project, access } = await projectContext(request, deps, { jobToken: true });
     allow(access.readPipelines);
-    const run = await runInProject(deps, project, request.params.pipeline_id);
-    return presentPipeline(deps, run, project, true);
+    const view = await pipelineViewInProject(deps, project, request.params.pipeline_id);
+    return jsonText(reply, pipelineBody(view, project, deps.baseUrl(), true));
   });
 
   app.post<{ Params: Params }>('/api/v4/projects/:id/pipeline', async (request, reply) => {
@@ -106,7 +107,7 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: HttpDeps): vo
     const params = ciParams(request);
     const run = await createPipelineFor(deps, ctx.project, ctx.user, params, 'api');
     reply.code(201);
-    return presentPipeline(deps, run, ctx.project, false);
+    return presentPipeline(deps, reply, run, ctx.project, false);
   });
 
   app.post<{ Params: Params }>('/api/v4/projects/:id/pipelines/:pipeline_id/retry', async (request, reply) => {
@@ -115,7 +116,7 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: HttpDeps): vo
     const run = await runInProject(deps, project, request.params.pipeline_id);
     await engine.retryRun(run.id, user);
     reply.code(201);
-    return presentPipeline(deps, (await store.runs.byId(run.id))!, project, false);
+    return presentPipeline(deps, reply, (await store.runs.byId(run.id))!, project, false);
   });
 
   app.post<{ Params: Params }>('/api/v4/projects/:id/pipelines/:pipeline_id/cancel', async (request, reply) => {
@@ -124,7 +125,7 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: HttpDeps): vo
     const run = await runInProject(deps, project, request.params.pipeline_id);
     await engine.cancelRun(run.id);
     reply.code(200);
-    return presentPipeline(deps, (await store.runs.byId(run.id))!, project, false);
+    return presentPipeline(deps, reply, (await store.runs.byId(run.id))!, project, false);
   });
 
   app.delete<{ Params: Params }>('/api/v4/projects/:id/pipelines/:pipeline_id', async (request, reply) => {
@@ -135,7 +136,7 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: HttpDeps): vo
     return reply.code(204).send();
   });
 
-  app.put<{ Params: Params }>('/api/v4/projects/:id/pipelines/:pipeline_id/metadata', async (request) => {
+  app.put<{ Params: Params }>('/api/v4/projects/:id/pipelines/:pipeline_id/metadata', async (request, reply) => {
     const { project, access } = await projectContext(request, deps, { write: true, jobToken: true });
     allow(access.runPipelines);
     const params = ciParams(request);
@@ -145,7 +146,7 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: HttpDeps): vo
     const run = await runInProject(deps, project, request.params.pipeline_id);
     if (name.length > 255) badRequest('Failed to update pipeline - Name is too long (maximum is 255 characters)');
     await store.runs.update(run.id, { name, updatedAt: Date.now() });
-    return presentPipeline(deps, (await store.runs.byId(run.id))!, project, true);
+    return presentPipeline(deps, reply, (await store.runs.byId(run.id))!, project, true);
   });
 
   app.get<{ Params: Params }>('/api/v4/projects/:id/pipelines/:pipeline_id/variables', async (request) => {

@@ -103,6 +103,6 @@ export function registerTriggerRoutes(app: FastifyInstance, deps: HttpDeps): voi
     const run = await createPipelineFor(deps, project, owner, { ref: params.ref }, 'trigger', variables);
     await store.pipelineTriggers.update(trigger.id, { lastUsedAt: Date.now() });
     reply.code(201);
-    return presentPipeline(deps, run, project, false);
+    return presentPipeline(deps, reply, run, project, false);
   });
 }
