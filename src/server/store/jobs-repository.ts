@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DialectName } from './database.js';
 import type { JobsTable, Tables } from './tables.js';
-import type { Job, JobState } from './rows.js';
+import type { Job, JobProgress, JobState } from './rows.js';
 
 export type NewJob = Pick<Job, 'runId' | 'projectId' | 'name' | 'stage' | 'stageIdx' | 'position' | 'kind' | 'status' | 'when' | 'allowFailure' | 'dag' | 'spec' | 'tags' | 'resourceGroup' | 'interruptible' | 'priority' | 'userId' | 'createdAt'> & {
   attempt?: number;
@@ -120,6 +120,15 @@ export function createJobsRepository(db: Kysely<Tables>, dialect: DialectName) {
         q = q.where('name', 'in', filter.names);
       } else q = q.where('stage_idx', '<', filter.beforeStage);
       return (await q.orderBy('stage_idx').orderBy('position').execute()).map(toJob);
+    },
+    /** A run's current jobs for a progress view, in forRun's order, without their specs. */
+    async progressOfRun(runId: number): Promise<JobProgress[]> {
+      const rows = await db.selectFrom('jobs').select(['id', 'name', 'stage', 'stage_idx', 'status', 'when', 'allow_failure', 'started_at', 'finished_at'])
+        .where('run_id', '=', runId).where('retried', '=', 0).orderBy('stage_idx').orderBy('position').orderBy('id').execute();
+      return rows.map((r) => ({
+        id: r.id, name: r.name, stage: r.stage, stageIdx: r.stage_idx, status: r.status, when: r.when,
+        allowFailure: r.allow_failure === 1, startedAt: num(r.started_at), finishedAt: num(r.finished_at),
+      }));
     },
     /** Latest (non-retried) job of each name in a run with the given name. */
     async latestByName(runId: number, name: string): Promise<Job | null> {

@@ -171,6 +171,12 @@ export interface JobState {
   resourceGroup: string | null;
 }
 
+/**
+ * What a progress view shows of a job: no spec, no log. Reading it for every job of a run costs
+ * a fraction of reading the full rows (the spec JSON is most of a row).
+ */
+export type JobProgress = Pick<Job, 'id' | 'name' | 'stage' | 'stageIdx' | 'status' | 'when' | 'allowFailure' | 'startedAt' | 'finishedAt'>;
+
 export interface Artifact {
   id: number;
   jobId: number;
