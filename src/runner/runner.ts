@@ -2,6 +2,7 @@
 import { AppError, type Logger } from '../shared/index.js';
 import { stopRequested, type JobPayload, type RunnerConnection } from '../protocol/index.js';
 import { runJob, type CacheStore, type Executor, type JobResult } from '../executor/index.js';
+import { createTraceUploader } from './trace-uploader.js';
 
 export interface RunnerOptions {
   connection: RunnerConnection;
@@ -55,29 +56,17 @@ export function createRunner(options: RunnerOptions) {
     const jobLog = log.child({ jobId: payload.id });
     const controller = new AbortController();
     running.add(controller);
-    let offset = 0;
-    let pending: Promise<void> = Promise.resolve();
     const conn = options.connection;
     const watch = (status: string) => { if (stopRequested(status)) controller.abort(); };
-    // Log chunks are sent in order, one request at a time, each from the offset the server holds.
+    const trace = createTraceUploader({
+      send: (offset, data) => conn.appendTrace(payload.id, payload.token, offset, data),
+      onStatus: watch,
+      onError: (error) => jobLog.warn({ err: error }, 'log upload failed'),
+    });
     const sink = {
       append(chunk: Uint8Array): number {
-        const data = Uint8Array.from(chunk);
-        pending = pending.then(async () => {
-          for (let attempt = 0; attempt < 5; attempt++) {
-            try {
-              const r = await conn.appendTrace(payload.id, payload.token, offset, data);
-              watch(r.status);
-              if (r.ok) { offset = r.size; return; }
-              if (r.size >= offset + data.length) { offset = r.size; return; }
-              offset = r.size;
-            } catch (error) {
-              jobLog.warn({ err: error }, 'log upload failed');
-              await sleep(200 * (attempt + 1));
-            }
-          }
-        });
-        return data.length;
+        trace.append(chunk);
+        return chunk.length;
       },
     };
     const keepAlive = setInterval(() => {
@@ -109,7 +98,7 @@ export function createRunner(options: RunnerOptions) {
       clearInterval(keepAlive);
       running.delete(controller);
     }
-    await pending.catch(() => undefined);
+    await trace.drained();
     try {
       if (!result) {
         await conn.finishJob(payload.id, payload.token, { state: 'failed', failureReason: 'runner_system_failure' });
