@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from './kysely-runtime.js';
 import { AppError } from '../../shared/index.js';
 import type { Tables } from './tables.js';
 

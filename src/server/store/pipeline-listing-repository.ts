@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { sql } from './kysely-runtime.js';
 import type { Tables } from './tables.js';
 
 /** GitLab's pipeline list filters; bounds are inclusive, as GitLab's finder applies them. */
