@@ -7,7 +7,9 @@
  *
  * runnel is timed as the built CLI would run: src/cli/main.ts bundled once with esbuild
  * (packages external) — the tsx fallback of bin/runnel.mjs in a source checkout adds ~1 s of
- * TypeScript loading that no installed copy pays. gitlab-ci-local needs Set.prototype.union on
+ * TypeScript loading that no installed copy pays. The bundle is split at dynamic imports (as
+ * the installed per-file build loads a module only when imported): the CLI loads a command's
+ * stack only when it runs, and a one-file bundle would hoist every package import to the start. gitlab-ci-local needs Set.prototype.union on
  * Node 20: bench/support/set-union-polyfill.mjs is loaded with --import.
  *
  * Diagnostic series: with RUNNEL_BENCH_GIT_STRATEGY=none in the environment every generated job
@@ -77,7 +79,10 @@ async function main(): Promise<void> {
   mkdirSync(bundleDir, { recursive: true });
   const runnelCli = join(bundleDir, 'runnel.mjs');
   cleanup.push(bundleDir);
-  await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: runnelCli, logLevel: 'error', absWorkingDir: root });
+  await build({
+    entryPoints: { runnel: entry }, bundle: true, splitting: true, platform: 'node', format: 'esm', packages: 'external',
+    outdir: bundleDir, outExtension: { '.js': '.mjs' }, logLevel: 'error', absWorkingDir: root,
+  });
   const peerVersion = execFileSync(process.execPath, ['--import', polyfill, peerCli, '--version'], { encoding: 'utf8' }).trim();
   console.log(`runnel run (shell executor, concurrency ${cpus().length}) vs gitlab-ci-local ${peerVersion} (shell executor), ${ROUNDS} rounds, node ${process.version}, ${cpus().length} CPUs`);
   if (gitStrategy) console.log(`DIAGNOSTIC SERIES: every job has GIT_STRATEGY=${gitStrategy} (no checkout); not the headline comparison`);
