@@ -177,6 +177,9 @@ export interface JobState {
  */
 export type JobProgress = Pick<Job, 'id' | 'name' | 'stage' | 'stageIdx' | 'status' | 'when' | 'allowFailure' | 'startedAt' | 'finishedAt'>;
 
+/** What a job's payload needs of a job it takes artifacts from: no spec. */
+export type DependencyJob = Pick<Job, 'id' | 'name' | 'stageIdx' | 'dotenv'>;
+
 export interface Artifact {
   id: number;
   jobId: number;
