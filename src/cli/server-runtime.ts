@@ -160,6 +160,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       for (const loop of loops) await loop.stop();
       await gitlabApi.stop();
       await app.close();
+      host.close();
       await store.close();
     },
   };

@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { randomId, silentLogger, systemClock, type Logger } from '../../shared/index.js';
 import { createStore, migrateToLatest, openDatabase, type Job, type JobProgress, type Project, type Run, type Store } from '../../server/store/index.js';
 import { createAccounts, createEngine, createLoop, createNotifier, createProjects, createRunners, createRunnerService, type Engine } from '../../server/engine/index.js';
-import { createRepositoryHost } from '../../server/git/index.js';
+import { createRepositoryHost, type RepositoryHost } from '../../server/git/index.js';
 import { createDirCacheStore, createDockerExecutor, createSandboxExecutor, createShellExecutor, parseJUnit, type Executor } from '../../executor/index.js';
 import { createRunner, type Runner } from '../../runner/index.js';
 import type { Diagnostic } from '../../pipeline/index.js';
@@ -67,11 +67,13 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<{ resu
   const buildsDir = join(dataDir, 'builds');
   for (const dir of [reposDir, buildsDir, join(dataDir, 'artifacts'), join(dataDir, 'cache')]) mkdirSync(dir, { recursive: true });
   let store: Store | null = null;
+  let host: RepositoryHost | null = null;
   let runner: Runner | null = null;
   const loops: Array<ReturnType<typeof createLoop>> = [];
   const close = async () => {
     await runner?.stop({ cancelRunning: true });
     for (const loop of loops) await loop.stop();
+    host?.close();
     await store?.close();
     rmSync(dataDir, { recursive: true, force: true });
   };
@@ -79,7 +81,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<{ resu
     const source = await describeSource(options.cwd);
     store = await openMemoryStore();
     const s = store;
-    const host = createRepositoryHost({ reposDir, logger });
+    host = createRepositoryHost({ reposDir, logger });
     const accounts = createAccounts({ store: s, clock: systemClock, logger });
     const root = (await accounts.ensureRoot({ initialToken: `local-${randomId(16)}` }))!.user;
     const projects = createProjects({ store: s, clock: systemClock, repositories: host });
