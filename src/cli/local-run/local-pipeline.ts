@@ -86,7 +86,8 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<{ resu
     const root = (await accounts.ensureRoot({ initialToken: `local-${randomId(16)}` }))!.user;
     const projects = createProjects({ store: s, clock: systemClock, repositories: host });
     const project: Project = await projects.create({ name: projectName(source.root), defaultBranch: source.defaultBranch }, { user: root });
-    const snapshot = await snapshotWorkingTree(source, host.pathOf(project.workspacePath, project.path));
+    // The bare repository was made with HEAD on the project's default branch.
+    const snapshot = await snapshotWorkingTree(source, host.pathOf(project.workspacePath, project.path), { headIs: project.defaultBranch });
 
     const notifier = createNotifier();
     const repos = createRepositoryAccess(host, () => 'http://localhost');

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { appendFile, mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AppError, type Logger } from '../../shared/index.js';
 import { matchesGlob } from './glob-pattern.js';
@@ -49,6 +49,21 @@ const REPOSITORY_CONFIG: Array<[string, string]> = [
   ['uploadpack.allowFilter', 'true'],
   ['core.logAllRefUpdates', 'true'],
 ];
+
+/**
+ * REPOSITORY_CONFIG as config-file sections, appended to the file `git init` wrote: one write
+ * instead of a `git config` process per key (a repeated section is valid; the last value of a
+ * key wins). Keys and values are constants: nothing needs quoting.
+ */
+function configSections(entries: Array<[string, string]>): string {
+  const sections = new Map<string, string[]>();
+  for (const [key, value] of entries) {
+    const dot = key.indexOf('.');
+    const section = key.slice(0, dot);
+    sections.set(section, [...(sections.get(section) ?? []), `\t${key.slice(dot + 1)} = ${value}`]);
+  }
+  return [...sections].map(([section, lines]) => `[${section}]\n${lines.join('\n')}\n`).join('');
+}
 
 /**
  * Bare repositories on local disk, one per project, and the read-only queries the engine needs
@@ -138,7 +153,7 @@ export function createRepositoryHost({ reposDir, gitBinary = 'git', logger }: Re
       try {
         await mkdir(dirname(target), { recursive: true });
         await runGitChecked(gitBinary, ['init', '--bare', '--quiet', '--template=', `--initial-branch=${defaultBranch}`, temp]);
-        for (const [key, value] of REPOSITORY_CONFIG) await gitChecked(temp, ['config', key, value]);
+        await appendFile(join(temp, 'config'), configSections(REPOSITORY_CONFIG));
         await installPostReceiveHook(temp);
         await rename(temp, target);
         reader.forget(target);
