@@ -1,4 +1,5 @@
 
+import { rm } from 'node:fs/promises';
 import { AppError, type Logger } from '../shared/index.js';
 import { stopRequested, type JobPayload, type RunnerConnection } from '../protocol/index.js';
 import { runJob, type CacheStore, type Executor, type JobResult } from '../executor/index.js';
@@ -30,6 +31,8 @@ export interface RunnerOptions {
 export function createRunner(options: RunnerOptions) {
   const stop = new AbortController();
   const running = new Set<AbortController>();
+  // Job directories being deleted after their job was reported (stop() waits for them).
+  const removing = new Set<Promise<void>>();
   let workers: Promise<void>[] = [];
   const log = options.logger;
 
@@ -88,7 +91,8 @@ export function createRunner(options: RunnerOptions) {
         cache: options.cache,
         logger: jobLog,
       }, {
-        buildsRoot: options.buildsRoot, signal: controller.signal,
+        // The job's directory is deleted below, once the job is reported: no job ends later for it.
+        buildsRoot: options.buildsRoot, signal: controller.signal, keepBuildDir: true,
         ...(options.logLimitBytes !== undefined && { logLimitBytes: options.logLimitBytes }),
         ...(options.killGraceMs !== undefined && { killGraceMs: options.killGraceMs }),
       });
@@ -116,6 +120,11 @@ export function createRunner(options: RunnerOptions) {
     } catch (error) {
       jobLog.error({ err: error }, 'job result could not be reported');
     }
+    if (result) {
+      const removal = rm(result.buildDir, { recursive: true, force: true }).catch((error: unknown) => jobLog.warn({ err: error }, 'build directory not removed'));
+      removing.add(removal);
+      void removal.finally(() => removing.delete(removal));
+    }
   }
 
   return {
@@ -128,6 +137,7 @@ export function createRunner(options: RunnerOptions) {
       stop.abort();
       if (cancelRunning) for (const c of running) c.abort();
       await Promise.all(workers);
+      await Promise.all(removing);
       workers = [];
     },
     get busy(): number { return running.size; },
