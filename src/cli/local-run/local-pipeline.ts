@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { randomId, silentLogger, systemClock, type Logger } from '../../shared/index.js';
+import { noopLogger, randomId, systemClock, type Logger } from '../../shared/index.js';
 import { createStore, migrateToLatest, openDatabase, type Job, type JobProgress, type Project, type Run, type Store } from '../../server/store/index.js';
 import { createAccounts, createEngine, createLoop, createNotifier, createProjects, createRunners, createRunnerService, type Engine } from '../../server/engine/index.js';
 import { createRepositoryHost, type RepositoryHost } from '../../server/git/index.js';
@@ -61,7 +61,7 @@ async function openMemoryStore(): Promise<Store> {
 
 /** Runs the pipeline to its end and returns what happened; `result.logOf` works until `close`. */
 export async function runLocalPipeline(options: LocalRunOptions): Promise<{ result: LocalRunResult; close(): Promise<void> }> {
-  const logger = options.logger ?? silentLogger();
+  const logger = options.logger ?? noopLogger();
   const dataDir = mkdtempSync(join(tmpdir(), 'runnel-run-'));
   const reposDir = join(dataDir, 'repositories');
   const buildsDir = join(dataDir, 'builds');
