@@ -78,9 +78,10 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<{ resu
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    const source = await describeSource(options.cwd);
-    store = await openMemoryStore();
-    const s = store;
+    // The store is made (work in this process) while git describes the repository (in its own).
+    const opening = openMemoryStore().then((opened) => (store = opened));
+    const source = await describeSource(options.cwd).catch(async (error: unknown) => { await opening.catch(() => undefined); throw error; });
+    const s = await opening;
     host = createRepositoryHost({ reposDir, logger });
     const accounts = createAccounts({ store: s, clock: systemClock, logger });
     const root = (await accounts.ensureRoot({ initialToken: `local-${randomId(16)}` }))!.user;
