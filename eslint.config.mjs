@@ -31,6 +31,19 @@ export default tseslint.config(
     },
   },
   {
+    // Packages loaded their own way, for start-up time: values only through these modules.
+    files: ['src/**/*.ts'],
+    ignores: ['src/server/store/kysely-runtime.ts', 'src/server/engine/cron.ts', 'src/shared/logger.ts', 'src/pipeline/re2.ts', 'src/executor/coverage.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: [
+        { name: 'kysely', allowTypeImports: true, message: 'import Kysely values from src/server/store/kysely-runtime.ts (one copy, loaded as CommonJS)' },
+        { name: 'cron-parser', allowTypeImports: true, message: 'use cronParser() from src/server/engine/cron.ts (loaded on first use)' },
+        { name: 'pino', allowTypeImports: true, message: 'make loggers with src/shared/logger.ts (pino is loaded on first use)' },
+        { name: 're2js', allowTypeImports: true, message: 'use re2() from src/pipeline/re2.ts (loaded on first use, one copy)' },
+      ] }],
+    },
+  },
+  {
     files: ['scripts/**/*.mjs', 'bin/**/*.mjs', 'eslint.config.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },

@@ -7,8 +7,15 @@
  *
  * runnel is timed as the built CLI would run: src/cli/main.ts bundled once with esbuild
  * (packages external) — the tsx fallback of bin/runnel.mjs in a source checkout adds ~1 s of
- * TypeScript loading that no installed copy pays. gitlab-ci-local needs Set.prototype.union on
+ * TypeScript loading that no installed copy pays. The bundle is split at dynamic imports (as
+ * the installed per-file build loads a module only when imported): the CLI loads a command's
+ * stack only when it runs, and a one-file bundle would hoist every package import to the start. gitlab-ci-local needs Set.prototype.union on
  * Node 20: bench/support/set-union-polyfill.mjs is loaded with --import.
+ *
+ * Diagnostic series: with RUNNEL_BENCH_GIT_STRATEGY=none in the environment every generated job
+ * gets `variables: {GIT_STRATEGY: none}` (for both tools), which takes the per-job git checkout
+ * out of runnel's figure and shows what the rest costs. It is labelled as such in the output and
+ * is not the headline comparison: a user's jobs check out their sources.
  *
  * Repeat with:  node --import tsx bench/local-run-vs-gitlab-ci-local.ts [ROUNDS]
  */
@@ -25,10 +32,13 @@ const work = mkdtempSync(join(tmpdir(), 'runnel-bench-local-'));
 const polyfill = join(root, 'bench', 'support', 'set-union-polyfill.mjs');
 const cleanup: string[] = [work];
 const peerCli = join(root, 'node_modules', 'gitlab-ci-local', 'dist', 'index.js');
+const gitStrategy = process.env.RUNNEL_BENCH_GIT_STRATEGY ?? '';
+if (gitStrategy && gitStrategy !== 'none') throw new Error(`RUNNEL_BENCH_GIT_STRATEGY: only 'none' is supported, got '${gitStrategy}'`);
 
 function pipeline(jobs: number, stages: number): string {
   const names = Array.from({ length: stages }, (_, i) => `s${i + 1}`);
   const lines = [`stages: [${names.join(', ')}]`];
+  if (gitStrategy) lines.push('variables:', `  GIT_STRATEGY: ${gitStrategy}`);
   for (let i = 0; i < jobs; i++) lines.push(`job_${i + 1}:`, `  stage: ${names[Math.floor((i * stages) / jobs)]}`, `  script: [echo job ${i + 1}]`);
   return lines.join('\n') + '\n';
 }
@@ -69,9 +79,13 @@ async function main(): Promise<void> {
   mkdirSync(bundleDir, { recursive: true });
   const runnelCli = join(bundleDir, 'runnel.mjs');
   cleanup.push(bundleDir);
-  await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: runnelCli, logLevel: 'error', absWorkingDir: root });
+  await build({
+    entryPoints: { runnel: entry }, bundle: true, splitting: true, platform: 'node', format: 'esm', packages: 'external',
+    outdir: bundleDir, outExtension: { '.js': '.mjs' }, logLevel: 'error', absWorkingDir: root,
+  });
   const peerVersion = execFileSync(process.execPath, ['--import', polyfill, peerCli, '--version'], { encoding: 'utf8' }).trim();
   console.log(`runnel run (shell executor, concurrency ${cpus().length}) vs gitlab-ci-local ${peerVersion} (shell executor), ${ROUNDS} rounds, node ${process.version}, ${cpus().length} CPUs`);
+  if (gitStrategy) console.log(`DIAGNOSTIC SERIES: every job has GIT_STRATEGY=${gitStrategy} (no checkout); not the headline comparison`);
   const shapes: Array<[number, number]> = [[6, 3], [50, 5], [100, 5]];
   const medians: Record<string, { runnel: number; peer: number }> = {};
   for (const [jobs, stages] of shapes) {

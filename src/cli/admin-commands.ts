@@ -4,7 +4,7 @@ import { knownMigrations, type Store } from '../server/store/index.js';
 import type { Command } from './commands.js';
 import { EXIT, type CommandIo } from './io.js';
 import { configFrom, SERVER_OPTIONS, SERVER_OPTION_HELP } from './serve-command.js';
-import { openStore } from './server-runtime.js';
+import { openStore } from './open-store.js';
 import { join } from 'node:path';
 import { createRepositoryHost } from '../server/git/index.js';
 

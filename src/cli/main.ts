@@ -1,13 +1,28 @@
 import { readFileSync } from 'node:fs';
 import { EXIT, processIo, type CommandIo } from './io.js';
 import { runCommand, type Command } from './commands.js';
-import { serveCommand } from './serve-command.js';
-import { migrateCommand, projectCommand, tokenCommand, userCommand } from './admin-commands.js';
-import { lintCommandSpec } from './lint-command.js';
-import { runnerCommand, runnerAdminCommand } from './runner-command.js';
-import { runLocalCommand } from './run-command.js';
 
-const COMMANDS: Command[] = [serveCommand, runnerCommand, runnerAdminCommand, migrateCommand, userCommand, tokenCommand, projectCommand, lintCommandSpec, runLocalCommand];
+/**
+ * The commands, in the order the overview lists them, each loaded only when used: a command's
+ * module brings its whole stack (the server's brings Fastify and the HTTP layer, the admin
+ * commands the engine), and start-up time is most of a short `runnel run` or `runnel lint`.
+ */
+const COMMANDS: Array<[name: string, load: () => Promise<Command>]> = [
+  ['serve', async () => (await import('./serve-command.js')).serveCommand],
+  ['runner', async () => (await import('./runner-command.js')).runnerCommand],
+  ['runners', async () => (await import('./runner-command.js')).runnerAdminCommand],
+  ['migrate', async () => (await import('./admin-commands.js')).migrateCommand],
+  ['user', async () => (await import('./admin-commands.js')).userCommand],
+  ['token', async () => (await import('./admin-commands.js')).tokenCommand],
+  ['project', async () => (await import('./admin-commands.js')).projectCommand],
+  ['lint', async () => (await import('./lint-command.js')).lintCommandSpec],
+  ['run', async () => (await import('./run-command.js')).runLocalCommand],
+];
+
+async function loadCommand(name: string | undefined): Promise<Command | undefined> {
+  const entry = COMMANDS.find(([n]) => n === name);
+  return entry ? entry[1]() : undefined;
+}
 
 function version(): string {
   try {
@@ -18,13 +33,15 @@ function version(): string {
   }
 }
 
-function overview(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+/** Loads every command (only for the overview, where start-up time does not matter). */
+async function overview(): Promise<string> {
+  const commands = await Promise.all(COMMANDS.map(([, load]) => load()));
+  const width = Math.max(...commands.map((c) => c.name.length)) + 2;
   return [
     'Usage: runnel <command> [options]', '',
     'Runnel: a self-hosted CI/CD server speaking GitLab\'s and Buddy\'s pipeline APIs.', '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary.split('. ')[0]!.replace(/\.$/, '')}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary.split('. ')[0]!.replace(/\.$/, '')}`),
     '', 'Run `runnel <command> --help` for a command\'s options. `runnel --version` prints the version.', '',
   ].join('\n');
 }
@@ -33,18 +50,18 @@ function overview(): string {
 export async function main(argv: string[], io: CommandIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    const target = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+    const target = name === 'help' ? await loadCommand(rest[0]) : undefined;
     if (target) return runCommand(target, ['--help'], io);
-    io.stdout.write(overview());
+    io.stdout.write(await overview());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   if (name === '--version' || name === 'version') {
     io.stdout.write(`runnel ${version()}\n`);
     return EXIT.ok;
   }
-  const command = COMMANDS.find((c) => c.name === name);
+  const command = await loadCommand(name);
   if (!command) {
-    io.stderr.write(`runnel: unknown command '${name}'\n\n${overview()}`);
+    io.stderr.write(`runnel: unknown command '${name}'\n\n${await overview()}`);
     return EXIT.usage;
   }
   try {

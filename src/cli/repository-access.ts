@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import type { RepositoryAccess } from '../server/engine/index.js';
 import type { Project } from '../server/store/index.js';
@@ -27,10 +26,10 @@ export function createRepositoryAccess(host: RepositoryHost, baseUrl: () => stri
       return tag ? { sha: tag, tag: true, ref } : null;
     },
     async readFile(project, sha, path) {
-      // The CI file and the commit are read by one `git cat-file --batch`; the commit is kept
-      // briefly for the commit() call that run creation makes next.
+      // The CI file and the commit are read in one round trip; the commit is kept briefly for
+      // the commit() call that run creation makes next.
       const gitDir = host.pathOf(ws(project), project.path);
-      const both = await readCommitAndFile(host.gitBinary, gitDir, sha, path);
+      const both = await readCommitAndFile(host, project, sha, path);
       if (both) {
         remember(`${gitDir}\0${sha}`, both.commit);
         return both.file;
@@ -44,7 +43,7 @@ export function createRepositoryAccess(host: RepositoryHost, baseUrl: () => stri
     commit(project, sha) {
       const gitDir = host.pathOf(ws(project), project.path);
       const known = recall(`${gitDir}\0${sha}`);
-      return known !== undefined ? Promise.resolve(known) : commitInfo(host.gitBinary, gitDir, sha);
+      return known !== undefined ? Promise.resolve(known) : commitInfo(host, project, sha);
     },
     cloneUrl(project, jobToken, runnerKind) {
       if (runnerKind === 'embedded') return pathToFileURL(host.pathOf(ws(project), project.path)).href;
@@ -56,19 +55,15 @@ export function createRepositoryAccess(host: RepositoryHost, baseUrl: () => stri
   };
 }
 
-function commitInfo(git: string, gitDir: string, sha: string): Promise<{ message: string; author: string; timestamp: string } | null> {
-  if (!/^[0-9a-f]{40,64}$/.test(sha)) return Promise.resolve(null);
-  return new Promise((resolve) => {
-    const child = spawn(git, ['--git-dir', gitDir, 'log', '-1', '--format=%aI%x00%an <%ae>%x00%B', sha], { stdio: ['ignore', 'pipe', 'ignore'] });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => chunks.push(c));
-    child.on('error', () => resolve(null));
-    child.on('close', (code) => {
-      if (code !== 0) return resolve(null);
-      const [timestamp, author, ...rest] = Buffer.concat(chunks).toString('utf8').split('\0');
-      resolve(timestamp && author !== undefined ? { timestamp: timestamp.trim(), author, message: rest.join('\0').trimEnd() } : null);
-    });
-  });
+/** Author, date and message of a commit; null when it is not one (or cannot be read). */
+async function commitInfo(host: RepositoryHost, project: Project, sha: string): Promise<CommitInfo | null> {
+  if (!/^[0-9a-f]{40,64}$/.test(sha)) return null;
+  try {
+    const [object] = await host.readObjects(project.workspacePath, project.path, [sha]);
+    return object && object.type === 'commit' ? parseCommit(object.body.toString('utf8')) : null;
+  } catch {
+    return null;
+  }
 }
 
 type CommitInfo = { message: string; author: string; timestamp: string };
@@ -85,36 +80,18 @@ function recall(key: string): CommitInfo | null | undefined {
   return hit && hit.until > Date.now() ? hit.info : undefined;
 }
 
-/** `<sha>` and `<sha>:<path>` through one cat-file --batch; null when the call itself fails. */
-function readCommitAndFile(git: string, gitDir: string, sha: string, path: string): Promise<{ commit: CommitInfo | null; file: string | null } | null> {
-  if (!/^[0-9a-f]{40,64}$/.test(sha) || /[\n\0]/.test(path)) return Promise.resolve(null);
-  return new Promise((resolve) => {
-    const child = spawn(git, ['--git-dir', gitDir, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'ignore'] });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => chunks.push(c));
-    child.on('error', () => resolve(null));
-    child.on('close', (code) => {
-      if (code !== 0) return resolve(null);
-      const out = Buffer.concat(chunks);
-      const objects: Array<{ type: string; body: Buffer } | null> = [];
-      let at = 0;
-      while (at < out.length && objects.length < 2) {
-        const nl = out.indexOf(0x0a, at);
-        if (nl < 0) break;
-        const header = out.subarray(at, nl).toString('utf8').split(' ');
-        if (header[1] === 'missing' || header.length < 3) { objects.push(null); at = nl + 1; continue; }
-        const size = Number(header[2]);
-        objects.push({ type: header[1]!, body: out.subarray(nl + 1, nl + 1 + size) });
-        at = nl + 1 + size + 1;
-      }
-      const [commitObject, fileObject] = objects;
-      resolve({
-        commit: commitObject && commitObject.type === 'commit' ? parseCommit(commitObject.body.toString('utf8')) : null,
-        file: fileObject && fileObject.type === 'blob' ? fileObject.body.toString('utf8') : null,
-      });
-    });
-    child.stdin.end(`${sha}\n${sha}:${path.replace(/^\/+/, '')}\n`);
-  });
+/** `<sha>` and `<sha>:<path>` in one batch read; null when the read itself fails. */
+async function readCommitAndFile(host: RepositoryHost, project: Project, sha: string, path: string): Promise<{ commit: CommitInfo | null; file: string | null } | null> {
+  if (!/^[0-9a-f]{40,64}$/.test(sha) || /[\n\0]/.test(path)) return null;
+  try {
+    const [commitObject, fileObject] = await host.readObjects(project.workspacePath, project.path, [sha, `${sha}:${path.replace(/^\/+/, '')}`]);
+    return {
+      commit: commitObject && commitObject.type === 'commit' ? parseCommit(commitObject.body.toString('utf8')) : null,
+      file: fileObject && fileObject.type === 'blob' ? fileObject.body.toString('utf8') : null,
+    };
+  } catch {
+    return null;
+  }
 }
 
 /** A raw commit object → author "Name <email>", ISO author date, message. */

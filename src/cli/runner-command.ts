@@ -8,7 +8,7 @@ import { createHttpConnection, createRunner } from '../runner/index.js';
 import type { Command } from './commands.js';
 import { EXIT } from './io.js';
 import { configFrom, SERVER_OPTIONS, SERVER_OPTION_HELP } from './serve-command.js';
-import { openStore } from './server-runtime.js';
+import { openStore } from './open-store.js';
 
 /**
  * `runnel runner`: the same runner code as the embedded one, in its own process, talking to a

@@ -2,7 +2,6 @@ import { createLogger } from '../shared/index.js';
 import type { Command } from './commands.js';
 import { ConfigError, loadConfig } from './config.js';
 import { EXIT, type CommandIo } from './io.js';
-import { startServer } from './server-runtime.js';
 
 export const SERVER_OPTIONS = {
   config: { type: 'string' },
@@ -64,6 +63,8 @@ export const serveCommand: Command = {
     const config = configFrom(values, io);
     if (!config) return EXIT.usage;
     const logger = createLogger({ level: config.logLevel, destination: io.stderr });
+    // Loaded here, not at start: the HTTP layer is the server's alone (`runnel run` never needs it).
+    const { startServer } = await import('./server-runtime.js');
     const server = await startServer(config, logger);
     io.stdout.write(`Runnel is listening on ${server.url}\n`);
     io.stdout.write(`Data directory: ${config.dataDir}${config.databaseUrl ? ' (database: PostgreSQL)' : ''}\n`);

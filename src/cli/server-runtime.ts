@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createLogger, randomId, systemClock, type Logger } from '../shared/index.js';
-import { createStore, migrateToLatest, openDatabase, type Store } from '../server/store/index.js';
+import type { Store } from '../server/store/index.js';
 import {
   createAccounts, startGitlabApiBackground, createBuddyEngineHooks, createCiVariables, createEngine, createLoop, createNotifier, createProjects, createRunners, createRunnerService,
   processPushEvents, type Accounts, type BuddyEngineHooks, type Engine, type GitlabApiBackground, type Notifier, type Projects, type Runners, type RunnerService,
@@ -13,24 +13,10 @@ import { createDirCacheStore, createSandboxExecutor, createShellExecutor, parseJ
 import { createRunner, type Runner } from '../runner/index.js';
 import type { Config } from './config.js';
 import { createRepositoryAccess } from './repository-access.js';
+import { openStore } from './open-store.js';
 import { createEmbeddedConnection } from './embedded-connection.js';
 import { createPushRecorder, mountGitHosting } from './git-mount.js';
 import { recoverUnrecordedPushes } from './push-recovery.js';
-
-/** Opens the configured database (SQLite in dataDir unless a PostgreSQL URL is set) and migrates it. */
-export async function openStore(config: Pick<Config, 'dataDir' | 'databaseUrl'>): Promise<Store> {
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const database = await openDatabase(config.databaseUrl
-    ? { kind: 'postgres', url: config.databaseUrl }
-    : { kind: 'sqlite', file: join(config.dataDir, 'runnel.sqlite') });
-  try {
-    await migrateToLatest(database);
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
-  return createStore(database);
-}
 
 export interface RunningServer {
   url: string;
@@ -186,6 +172,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       for (const loop of loops) await loop.stop();
       await gitlabApi.stop();
       await app.close();
+      host.close();
       await store.close();
     },
   };

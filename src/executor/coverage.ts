@@ -1,4 +1,10 @@
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
+
+// RE2JS's CommonJS build (the one the compiler loads too), on first use: most jobs have no
+// coverage regex.
+let re2js: typeof RE2JS | undefined;
+const re2 = () => (re2js ??= (createRequire(import.meta.url)('re2js') as { RE2JS: typeof RE2JS }).RE2JS);
 
 /**
  * Extracts a job's coverage from its log with GitLab's semantics
@@ -20,11 +26,11 @@ export function extractCoverage(log: string, regex: string | null | undefined): 
   let flags = 0;
   if (slashed) {
     source = slashed[1] as string;
-    if ((slashed[2] ?? '').includes('i')) flags |= RE2JS.CASE_INSENSITIVE;
+    if ((slashed[2] ?? '').includes('i')) flags |= re2().CASE_INSENSITIVE;
   }
   let pattern: RE2JS;
   try {
-    pattern = RE2JS.compile(source, flags);
+    pattern = re2().compile(source, flags);
   } catch {
     return null;
   }

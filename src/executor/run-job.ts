@@ -45,7 +45,10 @@ export interface RunJobOptions {
   path?: string;
   /** LANG inside the job. Default C.UTF-8. */
   lang?: string;
-  /** Keep the job directory after the job (debugging). Default false: it is deleted. */
+  /**
+   * Keep the job directory after the job: for debugging, or for a caller that deletes it itself
+   * (result.buildDir) once the job is reported. Default false: it is deleted before returning.
+   */
   keepBuildDir?: boolean;
 }
 
@@ -64,6 +67,8 @@ export interface JobResult {
   /** Bytes appended to the log sink, and whether the size cap cut the log. */
   logBytes: number;
   logTruncated: boolean;
+  /** The job's directory; already deleted unless keepBuildDir. */
+  buildDir: string;
 }
 
 const DEFAULT_LOG_LIMIT = 4 * 1024 * 1024;
@@ -118,8 +123,7 @@ export async function runJob(payload: JobPayload, deps: RunJobDeps, options: Run
     return null;
   };
 
-  await mkdir(options.buildsRoot, { recursive: true });
-  const jobDir = await realpath(await mkdtemp(join(options.buildsRoot, `job-${payload.id}-`)));
+  const jobDir = await makeJobDir(options.buildsRoot, `job-${payload.id}-`);
   const projectDir = join(jobDir, 'project');
   const homeDir = join(jobDir, 'home');
   const tmpDir = join(jobDir, 'tmp');
@@ -316,6 +320,7 @@ export async function runJob(payload: JobPayload, deps: RunJobDeps, options: Run
     durationMs: clock.now() - startedAt,
     logBytes: log.bytes,
     logTruncated: log.truncated,
+    buildDir: jobDir,
   };
   if (!phase.ok && phase.reason !== 'canceled') {
     result.failureReason = phase.reason;
@@ -328,6 +333,32 @@ export async function runJob(payload: JobPayload, deps: RunJobDeps, options: Run
   if (coverage !== null) result.coverage = coverage;
   if (dotenv) result.dotenv = dotenv;
   return result;
+}
+
+/** Builds root → its real path, once it exists (made and resolved by the first job). */
+const buildsRoots = new Map<string, Promise<string>>();
+
+/**
+ * A fresh directory for one job, by its real path (jobs see CI_PROJECT_DIR without symlinks).
+ * The builds root is created and resolved once per process, not per job: on a slow disk every
+ * directory operation is a noticeable part of a short job. If the root has gone since, it is
+ * made again.
+ */
+async function makeJobDir(buildsRoot: string, prefix: string): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    let root = buildsRoots.get(buildsRoot);
+    if (!root) {
+      root = mkdir(buildsRoot, { recursive: true }).then(() => realpath(buildsRoot));
+      buildsRoots.set(buildsRoot, root);
+      root.catch(() => buildsRoots.delete(buildsRoot));
+    }
+    try {
+      return await mkdtemp(join(await root, prefix));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw error;
+      buildsRoots.delete(buildsRoot);
+    }
+  }
 }
 
 function stepShouldRun(step: JobStep, succeeded: boolean): boolean {

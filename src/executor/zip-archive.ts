@@ -2,9 +2,18 @@ import { createWriteStream } from 'node:fs';
 import { lstat, mkdir, readlink, realpath, rm, symlink } from 'node:fs/promises';
 import { dirname, join, posix, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import yauzl from 'yauzl';
-import yazl from 'yazl';
+import { createRequire } from 'node:module';
+import type * as Yauzl from 'yauzl';
+import type * as Yazl from 'yazl';
 import { AppError } from '../shared/index.js';
+
+// The zip libraries are loaded on first use: most jobs pass no artifacts or caches, and a local
+// run would load them (~10 ms) for nothing.
+const load = createRequire(import.meta.url);
+let yauzlModule: typeof Yauzl | undefined;
+let yazlModule: typeof Yazl | undefined;
+const yauzl = () => (yauzlModule ??= load('yauzl') as typeof Yauzl);
+const yazl = () => (yazlModule ??= load('yazl') as typeof Yazl);
 
 /**
  * Zip archives for artifacts and caches. Creating stores regular files and symlinks (as links,
@@ -33,7 +42,7 @@ export function checkArchivePath(name: string): ArchivePathCheck {
 
 /** Writes `files` (relative to `root`) into a new zip at `zipPath`. */
 export async function createZip(root: string, files: readonly string[], zipPath: string): Promise<void> {
-  const zip = new yazl.ZipFile();
+  const zip = new (yazl().ZipFile)();
   for (const file of files) {
     const full = join(root, file);
     const stat = await lstat(full);
@@ -52,9 +61,9 @@ function inside(base: string, target: string): boolean {
   return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !rel.startsWith('/'));
 }
 
-function openZip(path: string): Promise<yauzl.ZipFile> {
+function openZip(path: string): Promise<Yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
-    yauzl.open(path, { lazyEntries: true, decodeStrings: true, validateEntrySizes: true }, (error, zip) => {
+    yauzl().open(path, { lazyEntries: true, decodeStrings: true, validateEntrySizes: true }, (error, zip) => {
       if (error) reject(error);
       else resolve(zip);
     });
@@ -65,7 +74,7 @@ function openZip(path: string): Promise<yauzl.ZipFile> {
 export async function extractZip(zipPath: string, dest: string): Promise<number> {
   await mkdir(dest, { recursive: true });
   const base = await realpath(dest);
-  let zip: yauzl.ZipFile;
+  let zip: Yauzl.ZipFile;
   try {
     zip = await openZip(zipPath);
   } catch (error) {
@@ -80,7 +89,7 @@ export async function extractZip(zipPath: string, dest: string): Promise<number>
       };
       zip.on('error', (error: Error) => fail(new AppError('validation_failed', `read archive: ${error.message}`, { cause: error })));
       zip.on('end', () => resolve());
-      zip.on('entry', (entry: yauzl.Entry) => {
+      zip.on('entry', (entry: Yauzl.Entry) => {
         extractEntry(zip, entry, base).then((count) => {
           written += count;
           zip.readEntry();
@@ -123,7 +132,7 @@ async function ensureDirInside(base: string, parts: readonly string[], entryName
   }
 }
 
-async function extractEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, base: string): Promise<number> {
+async function extractEntry(zip: Yauzl.ZipFile, entry: Yauzl.Entry, base: string): Promise<number> {
   const checked = checkArchivePath(entry.fileName);
   if (!checked.ok) throw new AppError('validation_failed', `archive entry '${entry.fileName}' rejected: ${checked.reason}`);
   const mode = (entry.externalFileAttributes >>> 16) & 0xffff;

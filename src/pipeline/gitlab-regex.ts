@@ -4,7 +4,8 @@
  * its UntrustedRegexp). Every use goes through here; a pattern RE2 rejects is reported, never
  * thrown. Compiled patterns are cached per compilation-independent pattern text.
  */
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
+import { re2 } from './re2.js';
 
 export interface UserRegex {
   /** Unanchored search, like Ruby's `=~` / `scan(...).present?`. */
@@ -40,10 +41,10 @@ export function compileUserRegex(body: string, flags = ''): UserRegex | { error:
   let result: UserRegex | string;
   try {
     let reFlags = 0;
-    if (flags.includes('i')) reFlags |= RE2JS.CASE_INSENSITIVE;
-    if (flags.includes('m') || flags.includes('s')) reFlags |= RE2JS.DOTALL;
+    if (flags.includes('i')) reFlags |= re2().CASE_INSENSITIVE;
+    if (flags.includes('m') || flags.includes('s')) reFlags |= re2().DOTALL;
     const source = flags.includes('U') ? `(?U)${body}` : body;
-    const re = RE2JS.compile(source, reFlags);
+    const re = re2().compile(source, reFlags);
     result = { test: (text: string) => safeTest(re, text) };
   } catch (cause) {
     result = `invalid regular expression: ${(cause as Error).message ?? String(cause)}`;

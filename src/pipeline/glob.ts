@@ -8,7 +8,8 @@
  * `includeWildcard` is GitLab's include:local wildcard, a different dialect: `**` matches across
  * directories, `*` within one, nothing else is special.
  */
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
+import { re2 } from './re2.js';
 
 const cache = new Map<string, RE2JS | null>();
 
@@ -16,7 +17,7 @@ function compileCached(key: string, source: () => string): RE2JS | null {
   if (cache.has(key)) return cache.get(key)!;
   let re: RE2JS | null;
   try {
-    re = RE2JS.compile(source(), RE2JS.DOTALL);
+    re = re2().compile(source(), re2().DOTALL);
   } catch {
     re = null;
   }

@@ -1,7 +1,9 @@
 
+import { rm } from 'node:fs/promises';
 import { AppError, type Logger } from '../shared/index.js';
 import { stopRequested, type JobPayload, type RunnerConnection } from '../protocol/index.js';
 import { createGitObjectReaders, runJob, type CacheStore, type Executor, type GitObjectReaders, type JobResult } from '../executor/index.js';
+import { createTraceUploader } from './trace-uploader.js';
 
 export interface RunnerOptions {
   connection: RunnerConnection;
@@ -32,6 +34,8 @@ export interface RunnerOptions {
 export function createRunner(options: RunnerOptions) {
   const stop = new AbortController();
   const running = new Set<AbortController>();
+  // Job directories being deleted after their job was reported (stop() waits for them).
+  const removing = new Set<Promise<void>>();
   let workers: Promise<void>[] = [];
   const log = options.logger;
   let readers: GitObjectReaders | null = null;
@@ -60,29 +64,17 @@ export function createRunner(options: RunnerOptions) {
     const jobLog = log.child({ jobId: payload.id });
     const controller = new AbortController();
     running.add(controller);
-    let offset = 0;
-    let pending: Promise<void> = Promise.resolve();
     const conn = options.connection;
     const watch = (status: string) => { if (stopRequested(status)) controller.abort(); };
-    // Log chunks are sent in order, one request at a time, each from the offset the server holds.
+    const trace = createTraceUploader({
+      send: (offset, data) => conn.appendTrace(payload.id, payload.token, offset, data),
+      onStatus: watch,
+      onError: (error) => jobLog.warn({ err: error }, 'log upload failed'),
+    });
     const sink = {
       append(chunk: Uint8Array): number {
-        const data = Uint8Array.from(chunk);
-        pending = pending.then(async () => {
-          for (let attempt = 0; attempt < 5; attempt++) {
-            try {
-              const r = await conn.appendTrace(payload.id, payload.token, offset, data);
-              watch(r.status);
-              if (r.ok) { offset = r.size; return; }
-              if (r.size >= offset + data.length) { offset = r.size; return; }
-              offset = r.size;
-            } catch (error) {
-              jobLog.warn({ err: error }, 'log upload failed');
-              await sleep(200 * (attempt + 1));
-            }
-          }
-        });
-        return data.length;
+        trace.append(chunk);
+        return chunk.length;
       },
     };
     const keepAlive = setInterval(() => {
@@ -106,7 +98,8 @@ export function createRunner(options: RunnerOptions) {
         logger: jobLog,
         ...(gitDir !== null && { localRepository: { gitDir, readers: objectReaders() } }),
       }, {
-        buildsRoot: options.buildsRoot, signal: controller.signal,
+        // The job's directory is deleted below, once the job is reported: no job ends later for it.
+        buildsRoot: options.buildsRoot, signal: controller.signal, keepBuildDir: true,
         ...(options.logLimitBytes !== undefined && { logLimitBytes: options.logLimitBytes }),
         ...(options.killGraceMs !== undefined && { killGraceMs: options.killGraceMs }),
       });
@@ -116,7 +109,7 @@ export function createRunner(options: RunnerOptions) {
       clearInterval(keepAlive);
       running.delete(controller);
     }
-    await pending.catch(() => undefined);
+    await trace.drained();
     try {
       if (!result) {
         await conn.finishJob(payload.id, payload.token, { state: 'failed', failureReason: 'runner_system_failure' });
@@ -134,6 +127,11 @@ export function createRunner(options: RunnerOptions) {
     } catch (error) {
       jobLog.error({ err: error }, 'job result could not be reported');
     }
+    if (result) {
+      const removal = rm(result.buildDir, { recursive: true, force: true }).catch((error: unknown) => jobLog.warn({ err: error }, 'build directory not removed'));
+      removing.add(removal);
+      void removal.finally(() => removing.delete(removal));
+    }
   }
 
   return {
@@ -146,6 +144,7 @@ export function createRunner(options: RunnerOptions) {
       stop.abort();
       if (cancelRunning) for (const c of running) c.abort();
       await Promise.all(workers);
+      await Promise.all(removing);
       workers = [];
       await readers?.close();
     },

@@ -1,6 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { git, gitEnv, makeWorkingRepo } from '../support/git.js';
 import type { Project, Run } from '../../src/server/store/index.js';
@@ -63,6 +64,8 @@ describe('pipelines really run (embedded runner, real git, real processes)', () 
     assert.ok(j.deploy!.startedAt! >= j.test!.finishedAt!, 'deploy waits for the test stage');
     const artifacts = await s.store.artifacts.forJob(j.build!.id);
     assert.equal(artifacts.filter((a) => a.fileType === 'archive').length, 1);
+    // The runner deletes a job's directory once the job is reported.
+    await waitFor('job directories removed', async () => (readdirSync(join(s.dataDir, 'builds')).length === 0 ? true : null), 10_000);
   });
 
   it('fails a run on a failing script, skips later stages, and records the exit code', async () => {

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
@@ -193,4 +193,24 @@ test('an upload failure fails an otherwise successful job', async () => {
   }, { buildsRoot: tempDir('b') });
   assert.equal(result.status, 'failed');
   assert.equal(result.failureReason, 'api_failure');
+});
+
+test('keepBuildDir leaves the job directory (by its real path) to the caller; a builds root removed since is made again', async () => {
+  const builds = tempDir('kept');
+  const linked = `${builds}-link`;
+  symlinkSync(builds, linked);
+  const runOne = () => runJob(makePayload({ script: ['echo "$CI_PROJECT_DIR"'] }), {
+    executor: createShellExecutor(), log: memorySink(), artifacts: memoryArtifacts(), cache: createDirCacheStore(tempDir('c')),
+  }, { buildsRoot: linked, keepBuildDir: true });
+  const first = await runOne();
+  assert.equal(first.status, 'success');
+  assert.ok(first.buildDir.startsWith(`${builds}/job-`), first.buildDir);
+  assert.deepEqual(readdirSync(builds), [first.buildDir.slice(builds.length + 1)]);
+  rmSync(builds, { recursive: true });
+  mkdirSync(`${builds}-elsewhere`);
+  rmSync(linked);
+  symlinkSync(`${builds}-elsewhere`, linked);
+  const second = await runOne();
+  assert.equal(second.status, 'success');
+  assert.ok(second.buildDir.startsWith(`${builds}-elsewhere/job-`), second.buildDir);
 });

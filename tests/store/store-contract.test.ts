@@ -98,6 +98,18 @@ for (const target of await testDatabases()) {
       assert.equal(claimed.status, 'running');
       assert.equal(claimed.runnerId, claims.indexOf(true) + 1);
       assert.deepEqual((await store.jobs.expiredLeases(101, 10)).map((j) => j.id), [a!.id]);
+      const progress = (await store.jobs.forRun(run.id)).map((j) => ({
+        id: j.id, name: j.name, stage: j.stage, stageIdx: j.stageIdx, status: j.status, when: j.when, allowFailure: j.allowFailure, startedAt: j.startedAt, finishedAt: j.finishedAt,
+      }));
+      assert.deepEqual(await store.jobs.progressOfRun(run.id), progress, 'the progress view reads what forRun reads, in its order');
+      assert.equal(await store.jobs.statusOf(a!.id), 'running');
+      assert.equal(await store.jobs.statusOf(999_999), null);
+      assert.deepEqual(await store.jobs.dependencyCandidates(run.id, { beforeStage: 2 }), [
+        { id: a!.id, name: 'a', stageIdx: 1, dotenv: null }, { id: b!.id, name: 'b', stageIdx: 1, dotenv: null },
+      ]);
+      assert.deepEqual(await store.jobs.dependencyCandidates(run.id, { beforeStage: 1 }), []);
+      assert.deepEqual((await store.jobs.dependencyCandidates(run.id, { names: ['b', 'zz'] })).map((j) => j.id), [b!.id]);
+      assert.deepEqual(await store.jobs.dependencyCandidates(run.id, { names: [] }), []);
       const counts = (await store.jobs.statusCounts(run.id)).sort((x, y) => x.status.localeCompare(y.status));
       assert.deepEqual(counts, [{ status: 'created', allowFailure: false, n: 1 }, { status: 'running', allowFailure: false, n: 1 }]);
     });

@@ -27,6 +27,8 @@ export interface SourceRepository {
   root: string;
   /** The user's git dir (for its index and objects); null outside a repository. */
   gitDir: string | null;
+  /** Where the objects live: the common dir (a linked worktree shares its main repository's). */
+  commonDir: string | null;
   branch: string;
   defaultBranch: string;
   /** The user's HEAD commit; null before the first commit or outside a repository. */
@@ -52,9 +54,11 @@ async function gitOk(args: string[], options: { cwd?: string; env?: NodeJS.Proce
 
 /** What the snapshot starts from: the repository around `cwd`, or `cwd` alone. */
 export async function describeSource(cwd: string): Promise<SourceRepository> {
-  const top = await git(['rev-parse', '--show-toplevel', '--absolute-git-dir'], { cwd });
-  if (top.code !== 0) return { root: resolve(cwd), gitDir: null, branch: 'main', defaultBranch: 'main', head: null };
-  const [root, gitDir] = top.stdout.trim().split('\n') as [string, string];
+  const top = await git(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir'], { cwd });
+  if (top.code !== 0) return { root: resolve(cwd), gitDir: null, commonDir: null, branch: 'main', defaultBranch: 'main', head: null };
+  const [root, gitDir, common] = top.stdout.trim().split('\n') as [string, string, string | undefined];
+  // --git-common-dir answers relative to the directory git ran in.
+  const commonDir = common ? (isAbsolute(common) ? common : resolve(cwd, common)) : gitDir;
   const [branchR, headR, originR] = await Promise.all([
     git(['symbolic-ref', '--short', '-q', 'HEAD'], { cwd }),
     git(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { cwd }),
@@ -62,12 +66,23 @@ export async function describeSource(cwd: string): Promise<SourceRepository> {
   ]);
   const branch = branchR.code === 0 && branchR.stdout.trim() ? branchR.stdout.trim() : 'main';
   const origin = originR.code === 0 ? originR.stdout.trim().replace(/^origin\//, '') : '';
-  return { root, gitDir, branch, defaultBranch: origin || branch, head: headR.code === 0 ? headR.stdout.trim() : null };
+  return { root, gitDir, commonDir, branch, defaultBranch: origin || branch, head: headR.code === 0 ? headR.stdout.trim() : null };
 }
 
+/** The user's identity for the snapshot commit: their environment, else their config (one read). */
 async function identity(source: SourceRepository, env: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv> {
-  const read = async (key: string) => source.gitDir ? (await git(['config', key], { cwd: source.root })).stdout.trim() : '';
-  const [name, email] = await Promise.all([read('user.name'), read('user.email')]);
+  const known = env.GIT_AUTHOR_NAME !== undefined && env.GIT_AUTHOR_EMAIL !== undefined && env.GIT_COMMITTER_NAME !== undefined && env.GIT_COMMITTER_EMAIL !== undefined;
+  const config = source.gitDir && !known ? (await git(['config', '--get-regexp', '^user\\.(name|email)$'], { cwd: source.root })).stdout : '';
+  // `git config user.name` answers the last value set; so does this.
+  let name = '';
+  let email = '';
+  for (const line of config.split('\n')) {
+    const space = line.indexOf(' ');
+    const key = (space < 0 ? line : line.slice(0, space)).toLowerCase();
+    const value = space < 0 ? '' : line.slice(space + 1);
+    if (key === 'user.name') name = value;
+    else if (key === 'user.email') email = value;
+  }
   return {
     GIT_AUTHOR_NAME: env.GIT_AUTHOR_NAME ?? (name || 'runnel'),
     GIT_AUTHOR_EMAIL: env.GIT_AUTHOR_EMAIL ?? (email || 'runnel@localhost'),
@@ -76,25 +91,22 @@ async function identity(source: SourceRepository, env: NodeJS.ProcessEnv): Promi
   };
 }
 
-export async function snapshotWorkingTree(source: SourceRepository, bareDir: string): Promise<Snapshot> {
+export async function snapshotWorkingTree(source: SourceRepository, bareDir: string, options: { headIs?: string } = {}): Promise<Snapshot> {
   const scratch = mkdtempSync(join(tmpdir(), 'runnel-index-'));
   try {
     const index = join(scratch, 'index');
     if (source.gitDir) {
       // Borrow the user's objects: unchanged files need no copy, and HEAD can be the parent.
       const objects = join(source.gitDir, 'objects');
-      const common = await git(['rev-parse', '--git-common-dir'], { cwd: source.root });
-      const commonDir = common.code === 0 ? common.stdout.trim() : source.gitDir;
-      const commonObjects = join(isAbsolute(commonDir) ? commonDir : resolve(source.root, commonDir), 'objects');
+      const commonObjects = join(source.commonDir ?? source.gitDir, 'objects');
       mkdirSync(join(bareDir, 'objects', 'info'), { recursive: true });
       writeFileSync(join(bareDir, 'objects', 'info', 'alternates'), `${existsSync(commonObjects) ? commonObjects : objects}\n`);
       const userIndex = join(source.gitDir, 'index');
       if (existsSync(userIndex)) copyFileSync(userIndex, index);
     }
-    const env: NodeJS.ProcessEnv = {
-      ...process.env, ...(await identity(source, process.env)),
-      GIT_DIR: bareDir, GIT_WORK_TREE: source.root, GIT_INDEX_FILE: index,
-    };
+    // The identity is only needed by commit-tree: it is read while the tree is staged.
+    const who = identity(source, process.env);
+    const env: NodeJS.ProcessEnv = { ...process.env, GIT_DIR: bareDir, GIT_WORK_TREE: source.root, GIT_INDEX_FILE: index };
     // The user's excludes (info/exclude) live in their git dir: git reads ours, so copy them.
     const exclude = source.gitDir ? join(source.gitDir, 'info', 'exclude') : null;
     if (exclude && existsSync(exclude)) {
@@ -111,9 +123,10 @@ export async function snapshotWorkingTree(source: SourceRepository, bareDir: str
     if (added.code !== 0) throw new Error(`git add failed: ${added.stderr.trim()}`);
     const tree = await gitOk(['write-tree'], { cwd: source.root, env });
     const parents = source.head ? ['-p', source.head] : [];
-    const sha = await gitOk(['commit-tree', tree, ...parents, '-m', 'runnel run: working tree snapshot'], { cwd: source.root, env });
+    const sha = await gitOk(['commit-tree', tree, ...parents, '-m', 'runnel run: working tree snapshot'], { cwd: source.root, env: { ...env, ...(await who) } });
     await gitOk(['update-ref', `refs/heads/${source.branch}`, sha], { cwd: source.root, env });
-    await gitOk(['symbolic-ref', 'HEAD', `refs/heads/${source.branch}`], { cwd: source.root, env });
+    // The bare repository's HEAD names its default branch already when that is this branch.
+    if (options.headIs !== source.branch) await gitOk(['symbolic-ref', 'HEAD', `refs/heads/${source.branch}`], { cwd: source.root, env });
     return { sha, branch: source.branch, defaultBranch: source.defaultBranch };
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -1,10 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { randomId, silentLogger, systemClock, type Logger } from '../../shared/index.js';
-import { createStore, migrateToLatest, openDatabase, type Job, type Project, type Run, type Store } from '../../server/store/index.js';
+import { noopLogger, randomId, systemClock, type Logger } from '../../shared/index.js';
+import { createStore, migrateToLatest, openDatabase, type Job, type JobProgress, type Project, type Run, type Store } from '../../server/store/index.js';
 import { createAccounts, createEngine, createLoop, createNotifier, createProjects, createRunners, createRunnerService, type Engine } from '../../server/engine/index.js';
-import { createRepositoryHost } from '../../server/git/index.js';
+import { createRepositoryHost, type RepositoryHost } from '../../server/git/index.js';
 import { createDirCacheStore, createDockerExecutor, createSandboxExecutor, createShellExecutor, parseJUnit, type Executor } from '../../executor/index.js';
 import { createRunner, type Runner } from '../../runner/index.js';
 import type { Diagnostic } from '../../pipeline/index.js';
@@ -13,6 +13,7 @@ import { createEmbeddedConnection } from '../embedded-connection.js';
 import { describeSource, snapshotWorkingTree } from './git-snapshot.js';
 import { createSelectionPolicy } from './job-selection.js';
 import { configDiagnostics } from './config-diagnostics.js';
+import { followRun } from './run-follower.js';
 
 /**
  * One local pipeline run, server-less but through the server's own parts: an in-memory SQLite
@@ -37,7 +38,7 @@ export interface LocalRunOptions {
   /** Aborting cancels the run (its jobs get SIGTERM, then SIGKILL) and ends it as canceled. */
   signal?: AbortSignal;
   /** Called (often, possibly with nothing changed) while the run goes on; the view redraws. */
-  onUpdate?(jobs: Job[]): void;
+  onUpdate?(jobs: JobProgress[]): void;
 }
 
 export type LocalRunResult =
@@ -45,8 +46,6 @@ export type LocalRunResult =
   | { kind: 'unknown_jobs'; names: string[]; available: string[] }
   | { kind: 'not_created'; message: string }
   | { kind: 'finished'; run: Run; jobs: Job[]; logOf(jobId: number): Promise<string> };
-
-const STOPPED = new Set(['success', 'failed', 'canceled', 'skipped', 'manual']);
 
 function executorFor(kind: ExecutorKind, hidden: string): () => Executor {
   if (kind === 'sandbox') return () => createSandboxExecutor({ hiddenPaths: [hidden], network: true });
@@ -62,30 +61,34 @@ async function openMemoryStore(): Promise<Store> {
 
 /** Runs the pipeline to its end and returns what happened; `result.logOf` works until `close`. */
 export async function runLocalPipeline(options: LocalRunOptions): Promise<{ result: LocalRunResult; close(): Promise<void> }> {
-  const logger = options.logger ?? silentLogger();
+  const logger = options.logger ?? noopLogger();
   const dataDir = mkdtempSync(join(tmpdir(), 'runnel-run-'));
   const reposDir = join(dataDir, 'repositories');
   const buildsDir = join(dataDir, 'builds');
   for (const dir of [reposDir, buildsDir, join(dataDir, 'artifacts'), join(dataDir, 'cache')]) mkdirSync(dir, { recursive: true });
   let store: Store | null = null;
+  let host: RepositoryHost | null = null;
   let runner: Runner | null = null;
   const loops: Array<ReturnType<typeof createLoop>> = [];
   const close = async () => {
     await runner?.stop({ cancelRunning: true });
     for (const loop of loops) await loop.stop();
+    host?.close();
     await store?.close();
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    const source = await describeSource(options.cwd);
-    store = await openMemoryStore();
-    const s = store;
-    const host = createRepositoryHost({ reposDir, logger });
+    // The store is made (work in this process) while git describes the repository (in its own).
+    const opening = openMemoryStore().then((opened) => (store = opened));
+    const source = await describeSource(options.cwd).catch(async (error: unknown) => { await opening.catch(() => undefined); throw error; });
+    const s = await opening;
+    host = createRepositoryHost({ reposDir, logger });
     const accounts = createAccounts({ store: s, clock: systemClock, logger });
     const root = (await accounts.ensureRoot({ initialToken: `local-${randomId(16)}` }))!.user;
     const projects = createProjects({ store: s, clock: systemClock, repositories: host });
     const project: Project = await projects.create({ name: projectName(source.root), defaultBranch: source.defaultBranch }, { user: root });
-    const snapshot = await snapshotWorkingTree(source, host.pathOf(project.workspacePath, project.path));
+    // The bare repository was made with HEAD on the project's default branch.
+    const snapshot = await snapshotWorkingTree(source, host.pathOf(project.workspacePath, project.path), { headIs: project.defaultBranch });
 
     const notifier = createNotifier();
     const repos = createRepositoryAccess(host, () => 'http://localhost');
@@ -126,7 +129,10 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<{ resu
     runner.start();
     for (const loop of loops) loop.start();
 
-    const run = await follow({ store: s, engine, notifier, runId, shown, manual, options });
+    const run = await followRun({
+      store: s, engine, notifier, runId, shown, manual,
+      ...(options.signal && { signal: options.signal }), ...(options.onUpdate && { onUpdate: options.onUpdate }),
+    });
     const jobs = (await s.jobs.forRun(runId)).filter((j) => !shown || shown.has(j.name));
     return { result: { kind: 'finished', run, jobs, logOf: async (id) => (await s.jobs.readLog(id)).toString('utf8') }, close };
   } catch (error) {
@@ -138,71 +144,4 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<{ resu
 function projectName(root: string): string {
   const name = basename(root).replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').replace(/\.git$/, '');
   return name || 'local';
-}
-
-interface FollowDeps {
-  store: Store;
-  engine: Engine;
-  notifier: ReturnType<typeof createNotifier>;
-  runId: number;
-  shown: Set<string> | null;
-  manual: Set<string>;
-  options: LocalRunOptions;
-}
-
-/**
- * Waits for the run to stop: a final status, or blocked on a manual job nobody asked to play.
- * Wakes on engine events, with a slow poll as a safety net; plays the requested manual jobs.
- */
-function follow({ store, engine, notifier, runId, shown, manual, options }: FollowDeps): Promise<Run> {
-  return new Promise<Run>((resolve, reject) => {
-    const played = new Set<number>();
-    let checking = false;
-    let again = false;
-    let finished = false;
-    const done = (value: Run | Error) => {
-      if (finished) return;
-      finished = true;
-      clearInterval(timer);
-      unsubscribe();
-      options.signal?.removeEventListener('abort', onAbort);
-      if (value instanceof Error) reject(value); else resolve(value);
-    };
-    const check = async () => {
-      if (checking) { again = true; return; }
-      checking = true;
-      try {
-        do {
-          again = false;
-          const run = await store.runs.byId(runId);
-          const jobs = await store.jobs.forRun(runId);
-          options.onUpdate?.(shown ? jobs.filter((j) => shown.has(j.name)) : jobs);
-          const playable = jobs.filter((j) => j.status === 'manual' && manual.has(baseName(j.name, manual)) && !played.has(j.id));
-          for (const job of playable) {
-            played.add(job.id);
-            await engine.playJob(job.id, null).catch(() => undefined);
-            again = true;
-          }
-          if (!again && run && STOPPED.has(run.status)) done(run);
-        } while (again && !finished);
-      } catch (error) {
-        done(error as Error);
-      } finally {
-        checking = false;
-      }
-    };
-    const kick = () => { void check(); };
-    const unsubscribe = notifier.subscribe((event) => { if (event.runId === runId) kick(); });
-    const timer = setInterval(kick, 100);
-    const onAbort = () => { void engine.cancelRun(runId).catch(() => undefined).then(kick); };
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    kick();
-  });
-}
-
-/** The requested name a job answers to: itself, or its parallel base name (`test` for `test 1/2`). */
-function baseName(jobName: string, requested: Set<string>): string {
-  if (requested.has(jobName)) return jobName;
-  for (const name of requested) if (jobName.startsWith(`${name} `) || jobName.startsWith(`${name}: [`)) return name;
-  return jobName;
 }

@@ -1,5 +1,8 @@
 import type { Job } from '../../server/store/index.js';
 
+/** What the view reads of a job (a full Job or the store's JobProgress both fit). */
+export type ViewJob = Pick<Job, 'id' | 'name' | 'status' | 'allowFailure' | 'startedAt' | 'finishedAt'>;
+
 /**
  * The compact live view of a local run, one line per job: state icon, name, duration.
  * - On a TTY the block is redrawn in place (cursor up + clear line), at most every `frameMs`
@@ -9,8 +12,8 @@ import type { Job } from '../../server/store/index.js';
  * `finish` draws the last frame; writing after it is the caller's (summary, log tails).
  */
 export interface StatusView {
-  update(jobs: Job[]): void;
-  finish(jobs: Job[]): void;
+  update(jobs: ViewJob[]): void;
+  finish(jobs: ViewJob[]): void;
 }
 
 export interface ViewOutput {
@@ -21,7 +24,7 @@ export interface ViewOutput {
 
 const SHOWN_STATES = new Set(['running', 'success', 'failed', 'canceled', 'skipped', 'manual', 'scheduled']);
 
-export function iconOf(job: Job, color: boolean): string {
+export function iconOf(job: ViewJob, color: boolean): string {
   const paint = (code: string, text: string) => color ? `\x1b[${code}m${text}\x1b[0m` : text;
   switch (job.status) {
     case 'success': return paint('32', '✔');
@@ -35,13 +38,13 @@ export function iconOf(job: Job, color: boolean): string {
   }
 }
 
-export function durationOf(job: Job, now: number): string {
+export function durationOf(job: ViewJob, now: number): string {
   if (job.startedAt === null) return '';
   const ms = (job.finishedAt ?? now) - job.startedAt;
   return ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.floor(ms / 60_000)}m${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}s`;
 }
 
-function statusWord(job: Job): string {
+function statusWord(job: ViewJob): string {
   if (job.status === 'failed' && job.allowFailure) return 'failed (allowed)';
   return job.status;
 }
@@ -53,7 +56,7 @@ export function createStatusView(out: ViewOutput, options: { frameMs?: number } 
 function lineView(out: ViewOutput): StatusView {
   const printed = new Map<number, string>();
   const width = { name: 0 };
-  const update = (jobs: Job[]) => {
+  const update = (jobs: ViewJob[]) => {
     width.name = Math.max(width.name, ...jobs.map((j) => j.name.length));
     const now = Date.now();
     for (const job of jobs) {
@@ -67,17 +70,17 @@ function lineView(out: ViewOutput): StatusView {
 }
 
 function ttyView(out: ViewOutput, frameMs: number): StatusView {
-  let latest: Job[] = [];
+  let latest: ViewJob[] = [];
   let drawnLines = 0;
   let lastDraw = 0;
   let pending: NodeJS.Timeout | null = null;
   const ticker = setInterval(() => draw(), 250);
   ticker.unref();
 
-  function lines(jobs: Job[]): string[] {
+  function lines(jobs: ViewJob[]): string[] {
     const now = Date.now();
     const nameWidth = Math.max(4, ...jobs.map((j) => j.name.length));
-    const line = (j: Job) => `${iconOf(j, true)} ${j.name.padEnd(nameWidth)}  \x1b[90m${durationOf(j, now)}\x1b[0m`;
+    const line = (j: ViewJob) => `${iconOf(j, true)} ${j.name.padEnd(nameWidth)}  \x1b[90m${durationOf(j, now)}\x1b[0m`;
     const room = Math.max(5, (out.rows ?? 40) - 2);
     if (jobs.length <= room) return jobs.map(line);
     // Too many for the screen: running and failed ones first, the rest counted.

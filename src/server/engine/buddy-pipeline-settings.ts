@@ -1,4 +1,4 @@
-import { CronExpressionParser } from 'cron-parser';
+import { cronParser } from './cron.js';
 import type { Definition } from '../store/index.js';
 import { permissionProblems } from './buddy-permissions.js';
 
@@ -217,7 +217,7 @@ export function eventProblems(events: Array<Record<string, unknown>>): string[] 
       const hasDelay = e.delay !== undefined && e.delay !== null;
       if (hasCron === (hasStart || hasDelay)) problems.push(`${where} needs either cron or start_date with delay`);
       if (hasCron) {
-        try { CronExpressionParser.parse(e.cron as string, { tz: (e.timezone as string | undefined) || 'UTC' }); } catch { problems.push(`${where}.cron is not a valid cron expression`); }
+        try { cronParser().parse(e.cron as string, { tz: (e.timezone as string | undefined) || 'UTC' }); } catch { problems.push(`${where}.cron is not a valid cron expression`); }
       }
       if (hasStart !== hasDelay) problems.push(`${where}.start_date and delay go together`);
       if (hasStart && Number.isNaN(Date.parse(String(e.start_date)))) problems.push(`${where}.start_date is not a date`);

@@ -1,4 +1,4 @@
-import { CronExpressionParser } from 'cron-parser';
+import { cronParser } from './cron.js';
 
 /**
  * When a Buddy pipeline is triggered (pure): which events match a push, whether the trigger
@@ -101,7 +101,7 @@ export function zonedTime(ms: number, timeZone: string): { hour: number; weekday
 export function nextScheduleTime(event: Record<string, unknown>, afterMs: number): number | null {
   if (typeof event.cron === 'string' && event.cron) {
     try {
-      const expr = CronExpressionParser.parse(event.cron, { tz: (event.timezone as string | undefined) || 'UTC', currentDate: new Date(afterMs) });
+      const expr = cronParser().parse(event.cron, { tz: (event.timezone as string | undefined) || 'UTC', currentDate: new Date(afterMs) });
       return expr.next().getTime();
     } catch { return null; }
   }

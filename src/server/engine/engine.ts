@@ -6,7 +6,7 @@ import { AppError, digestToken, randomId, randomToken, type Clock, type Logger }
 import { ADMIT_ALL, type DefinitionPolicies } from './definition-policies.js';
 import { parseDuration, type ContextVariable, type Plan, type PlanJob, type PlanRetry } from '../../pipeline/index.js';
 import type { JobPayload } from '../../protocol/index.js';
-import type { Artifact, Definition, Job, Project, Repositories, Run, Runner, Store, User } from '../store/index.js';
+import type { Artifact, Definition, DependencyJob, Job, Project, Repositories, Run, Runner, Store, User } from '../store/index.js';
 import { processRun, runStatusOf } from './run-processing.js';
 import { resumeRun as resumeRunUseCase, createRun as createRunUseCase, ensureDefaultDefinition, jobColumns, type ConfigText, type CreateRunInput, type CreateRunResult } from './run-creation.js';
 import { buildJobPayload } from './job-payload.js';
@@ -76,8 +76,8 @@ export function createEngine(deps: EngineDeps) {
   }
 
   /** Recomputes a run's status and timestamps from its jobs; returns the status. */
-  async function rollUp(tx: Repositories, runId: number, notify: Notify): Promise<string> {
-    const run = await tx.runs.byId(runId);
+  async function rollUp(tx: Repositories, runId: number, notify: Notify, known?: Run): Promise<string> {
+    const run = known ?? await tx.runs.byId(runId);
     if (!run) return 'skipped';
     const status = await runStatusOf(tx, runId);
     const now = clock.now();
@@ -240,7 +240,12 @@ export function createEngine(deps: EngineDeps) {
         const job = (await store.jobs.byId(c.id))!;
         await inRun(job.runId, async (tx, notify) => {
           notify.push(() => events.jobChanged(job.id, job.runId));
-          await rollUp(tx, job.runId, notify);
+          // With a job running the run's composite status is `running`, and a claim changes no
+          // coverage: once the run is running and has its start time, a roll-up would write
+          // nothing, and it costs two scans of the run's jobs per claim.
+          const run = await tx.runs.byId(job.runId);
+          if (run && run.status === 'running' && run.startedAt !== null) return;
+          if (run) await rollUp(tx, job.runId, notify, run);
         });
         try {
           return { job, payload: await payloadFor(job, runner, token) };
@@ -254,15 +259,15 @@ export function createEngine(deps: EngineDeps) {
     return null;
   }
 
-  async function dependenciesOf(job: Job): Promise<Array<{ job: Job; archive: Artifact | null }>> {
+  async function dependenciesOf(job: Job): Promise<Array<{ job: DependencyJob; archive: Artifact | null }>> {
     const spec = job.spec as unknown as PlanJob;
-    let chosen: Job[];
+    let chosen: DependencyJob[];
     if (spec.dependencies !== null && spec.dependencies !== undefined) {
-      chosen = await store.jobs.currentBuilds(job.runId, { names: spec.dependencies });
+      chosen = await store.jobs.dependencyCandidates(job.runId, { names: spec.dependencies });
     } else if (spec.needs !== null && spec.needs !== undefined) {
-      chosen = await store.jobs.currentBuilds(job.runId, { names: spec.needs.filter((n) => n.artifacts).map((n) => n.job) });
+      chosen = await store.jobs.dependencyCandidates(job.runId, { names: spec.needs.filter((n) => n.artifacts).map((n) => n.job) });
     } else {
-      chosen = await store.jobs.currentBuilds(job.runId, { beforeStage: job.stageIdx });
+      chosen = await store.jobs.dependencyCandidates(job.runId, { beforeStage: job.stageIdx });
     }
     const artifacts = await store.artifacts.forJobs(chosen.map((j) => j.id));
     return chosen.map((j) => ({ job: j, archive: artifacts.find((a) => a.jobId === j.id && a.fileType === 'archive') ?? null }));
@@ -332,13 +337,16 @@ export function createEngine(deps: EngineDeps) {
   /**
    * A job has ended on its runner. Records the outcome, retries it when its retry rules say so,
    * and moves the run on. Idempotent: a second report for a finished job changes nothing.
+   * `runId`, when the caller has just read the job, saves reading it twice (the job is read
+   * again inside the run's lock either way).
    */
-  async function finishJob(jobId: number, outcome: JobOutcome): Promise<Job | null> {
-    const job = await store.jobs.byId(jobId);
-    if (!job) return null;
-    return inRun(job.runId, async (tx, notify) => {
+  async function finishJob(jobId: number, outcome: JobOutcome, runId?: number): Promise<Job | null> {
+    const lockRun = runId ?? (await store.jobs.byId(jobId))?.runId;
+    if (lockRun === undefined) return null;
+    return inRun(lockRun, async (tx, notify) => {
       const current = await tx.jobs.byId(jobId);
-      if (!current || isCompleted(current.status)) return current;
+      if (!current || current.runId !== lockRun) return null;
+      if (isCompleted(current.status)) return current;
       const spec = current.spec as unknown as PlanJob;
       const now = clock.now();
       let state: string = outcome.state;

@@ -2,7 +2,7 @@ import { isoTime } from '../../shared/index.js';
 import type { PlanCache, PlanJob, PlanVariable, ContextVariable } from '../../pipeline/index.js';
 import type { ArtifactSpec, CacheSpec, JobDependency, JobPayload, JobVariable } from '../../protocol/index.js';
 import { FAILURE_REASONS } from '../../protocol/index.js';
-import type { Artifact, Job, Project, Run, Runner } from '../store/index.js';
+import type { Artifact, DependencyJob, Job, Project, Run, Runner } from '../store/index.js';
 
 export interface PayloadInput {
   job: Job;
@@ -17,7 +17,7 @@ export interface PayloadInput {
   /** Project/group CI/CD variables for this run's ref. */
   projectVariables: Record<string, ContextVariable>;
   /** Jobs whose artifacts this job receives, with their archives and dotenv variables. */
-  dependencies: Array<{ job: Job; token: string; archive: Artifact | null }>;
+  dependencies: Array<{ job: DependencyJob; token: string; archive: Artifact | null }>;
   /** The cache key namespace: scope and generation (clearing a cache bumps the generation). */
   cacheNamespace: string;
   now: number;

@@ -18,6 +18,10 @@ export interface TestReportParser {
  */
 export function createRunnerService(deps: { store: Store; engine: Engine; notifier: Notifier; logger: Logger; parseJUnit: TestReportParser }) {
   const { store, engine, notifier } = deps;
+  // When each runner's contact was last written: a runner asking for work many times a second
+  // (the embedded one between short jobs) need not write its runner row each time.
+  const contactWritten = new Map<number, number>();
+  const CONTACT_PRECISION_MS = 1_000;
 
   async function jobForToken(jobId: number, token: string, options: { allowFinished?: boolean } = {}): Promise<Job> {
     const job = await engine.jobByToken(token);
@@ -38,7 +42,11 @@ export function createRunnerService(deps: { store: Store; engine: Engine; notifi
       const deadline = Date.now() + waitMs;
       for (;;) {
         const version = notifier.queueVersion;
-        await store.runners.contacted(runner.id, Date.now());
+        const now = Date.now();
+        if (now - (contactWritten.get(runner.id) ?? 0) >= CONTACT_PRECISION_MS) {
+          contactWritten.set(runner.id, now);
+          await store.runners.contacted(runner.id, now);
+        }
         const claimed = await engine.requestJob(runner, session);
         if (claimed) return claimed.payload;
         const left = deadline - Date.now();
@@ -60,7 +68,7 @@ export function createRunnerService(deps: { store: Store; engine: Engine; notifi
     async appendTrace(jobId: number, token: string, offset: number, data: Uint8Array): Promise<TraceResult> {
       const job = await jobForToken(jobId, token);
       const r = await engine.appendLog(job, offset, data);
-      const status = (await store.jobs.byId(jobId))?.status ?? job.status;
+      const status = (await store.jobs.statusOf(jobId)) ?? job.status;
       return r.ok ? { ok: true, size: r.size, status } : { ok: false, size: r.size, status };
     },
     async uploadArtifact(jobId: number, token: string, input: { artifactType: string; artifactFormat: string; filename: string; expireIn: string | null; body: Readable }): Promise<void> {
@@ -97,7 +105,7 @@ export function createRunnerService(deps: { store: Store; engine: Engine; notifi
       const done = await engine.finishJob(jobId, {
         state: result.state, failureReason: result.failureReason ?? null, exitCode: result.exitCode ?? null,
         coverage: result.coverage ?? null, dotenv: result.dotenv ?? null,
-      });
+      }, job.runId);
       return done?.status ?? job.status;
     },
   };

@@ -1,4 +1,4 @@
-import { CronExpressionParser } from 'cron-parser';
+import { cronParser } from './cron.js';
 
 /**
  * Cron arithmetic for pipeline schedules (GitLab's Gitlab::Ci::CronParser): standard 5-field
@@ -19,7 +19,7 @@ export function nextCronTime(cron: string, timezone: string, afterMs: number): n
   const fields = cron.trim().split(/\s+/);
   if (fields.length !== 5) return null;
   try {
-    return CronExpressionParser.parse(cron.trim(), { tz: timezone, currentDate: new Date(afterMs) }).next().getTime();
+    return cronParser().parse(cron.trim(), { tz: timezone, currentDate: new Date(afterMs) }).next().getTime();
   } catch {
     return null;
   }

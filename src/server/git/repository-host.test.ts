@@ -25,6 +25,11 @@ test('create makes a bare repository with HEAD on the default branch, config and
   assert.equal((await client.gitOk(['--git-dir', path, 'config', '--bool', 'core.bare'])).trim(), 'true');
   assert.equal((await client.gitOk(['--git-dir', path, 'config', 'http.receivepack'])).trim(), 'true');
   assert.equal((await client.gitOk(['--git-dir', path, 'config', 'receive.fsckObjects'])).trim(), 'true');
+  for (const key of ['uploadpack.allowReachableSHA1InWant', 'uploadpack.allowFilter', 'core.logAllRefUpdates']) {
+    assert.equal((await client.gitOk(['--git-dir', path, 'config', '--bool', key])).trim(), 'true', key);
+  }
+  // Git reads the appended sections without complaint (a malformed file would fail here).
+  assert.match(await client.gitOk(['--git-dir', path, 'config', '--list']), /core\.bare=true/);
   const hook = statSync(join(path, 'hooks', 'post-receive'));
   assert.equal(hook.mode & 0o111, 0o111);
   // No temporary folders are left beside the repository.

@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { appendFile, mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AppError, type Logger } from '../../shared/index.js';
 import { matchesGlob } from './glob-pattern.js';
 import { isObjectId, isSafeRefName, isZeroObjectId, normalizeTreePath, parseBatchCheck, type ObjectInfo } from './object-names.js';
+import { parseBatchOutput, type BatchObject } from './batch-output.js';
+import { createBatchReader } from './object-batch-reader.js';
 import { installPostReceiveHook } from './post-receive-hook.js';
 import { repositoryPath } from './repository-path.js';
 import { runGit, runGitChecked } from './run-git.js';
@@ -49,12 +51,29 @@ const REPOSITORY_CONFIG: Array<[string, string]> = [
 ];
 
 /**
+ * REPOSITORY_CONFIG as config-file sections, appended to the file `git init` wrote: one write
+ * instead of a `git config` process per key (a repeated section is valid; the last value of a
+ * key wins). Keys and values are constants: nothing needs quoting.
+ */
+function configSections(entries: Array<[string, string]>): string {
+  const sections = new Map<string, string[]>();
+  for (const [key, value] of entries) {
+    const dot = key.indexOf('.');
+    const section = key.slice(0, dot);
+    sections.set(section, [...(sections.get(section) ?? []), `\t${key.slice(dot + 1)} = ${value}`]);
+  }
+  return [...sections].map(([section, lines]) => `[${section}]\n${lines.join('\n')}\n`).join('');
+}
+
+/**
  * Bare repositories on local disk, one per project, and the read-only queries the engine needs
  * (CI file at a sha, changed paths of a push, refs, cache key digests). Every call takes the
  * workspace and project path segments; they are validated before any path is built.
  */
 export function createRepositoryHost({ reposDir, gitBinary = 'git', logger }: RepositoryHostOptions) {
   const log = logger.child({ component: 'git' });
+  // Reads on the run-creation path go to a long-lived cat-file per repository (no process each).
+  const reader = createBatchReader({ gitBinary });
 
   function pathOf(workspace: string, project: string): string {
     return repositoryPath(reposDir, workspace, project);
@@ -82,6 +101,23 @@ export function createRepositoryHost({ reposDir, gitBinary = 'git', logger }: Re
     if (names.length === 0) return [];
     const out = await gitChecked(gitDir, ['cat-file', '--batch-check'], names.map((n) => `${n}\n`).join(''));
     return parseBatchCheck(out.toString('utf8'), names.length);
+  }
+
+  /**
+   * Objects by name through the repository's long-lived cat-file; should that fail (it died,
+   * timed out), through a one-off process, with the same answers.
+   */
+  async function readObjects(gitDir: string, names: string[]): Promise<Array<BatchObject | null>> {
+    try {
+      return await reader.read(gitDir, names);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'validation_failed') throw error;
+      log.warn({ err: error, gitDir }, 'batch reader failed; reading with a one-off process');
+      const out = await gitChecked(gitDir, ['cat-file', '--batch'], names.map((n) => `${n}\n`).join(''));
+      const { objects } = parseBatchOutput(out, names.length);
+      while (objects.length < names.length) objects.push(null);
+      return objects;
+    }
   }
 
   function assertObjectId(value: string, field: string): void {
@@ -117,9 +153,10 @@ export function createRepositoryHost({ reposDir, gitBinary = 'git', logger }: Re
       try {
         await mkdir(dirname(target), { recursive: true });
         await runGitChecked(gitBinary, ['init', '--bare', '--quiet', '--template=', `--initial-branch=${defaultBranch}`, temp]);
-        for (const [key, value] of REPOSITORY_CONFIG) await gitChecked(temp, ['config', key, value]);
+        await appendFile(join(temp, 'config'), configSections(REPOSITORY_CONFIG));
         await installPostReceiveHook(temp);
         await rename(temp, target);
+        reader.forget(target);
       } catch (error) {
         await rm(temp, { recursive: true, force: true });
         const code = (error as NodeJS.ErrnoException).code;
@@ -133,6 +170,7 @@ export function createRepositoryHost({ reposDir, gitBinary = 'git', logger }: Re
     /** Deletes the repository and, when it was the last one, its workspace folder. Absent is fine. */
     async remove(workspace: string, project: string): Promise<void> {
       const target = pathOf(workspace, project);
+      reader.forget(target);
       await rm(target, { recursive: true, force: true });
       try {
         await rmdir(dirname(target));
@@ -150,12 +188,16 @@ export function createRepositoryHost({ reposDir, gitBinary = 'git', logger }: Re
       const gitDir = await existingPath(workspace, project);
       const treePath = normalizeTreePath(path);
       if (!isObjectId(sha) || treePath === null) return null;
-      const out = await gitChecked(gitDir, ['cat-file', '--batch'], `${sha}:${treePath}\n`);
-      const newline = out.indexOf(0x0a);
-      const header = out.subarray(0, newline < 0 ? out.length : newline).toString('utf8');
-      const [info] = parseBatchCheck(header, 1);
-      if (!info || info.type !== 'blob') return null;
-      return out.subarray(newline + 1, newline + 1 + info.size);
+      const [object] = await readObjects(gitDir, [`${sha}:${treePath}`]);
+      return object && object.type === 'blob' ? object.body : null;
+    },
+
+    /**
+     * Objects by batch name (`<sha>`, `<sha>:<path>`, `<ref>^{commit}`), null for each one that
+     * does not exist. For callers that need several reads of one commit in one round trip.
+     */
+    async readObjects(workspace: string, project: string, names: string[]): Promise<Array<BatchObject | null>> {
+      return readObjects(await existingPath(workspace, project), names);
     },
 
     /** Every file path in commit `sha` (recursively), optionally only those matching a glob. */
@@ -192,7 +234,7 @@ export function createRepositoryHost({ reposDir, gitBinary = 'git', logger }: Re
       else if (!isSafeRefName(ref)) return null;
       else if (ref.startsWith('refs/')) candidates = [ref];
       else candidates = [`refs/heads/${ref}`, `refs/tags/${ref}`];
-      const found = await batchCheck(gitDir, candidates.map((c) => `${c}^{commit}`));
+      const found = await readObjects(gitDir, candidates.map((c) => `${c}^{commit}`));
       return found.find((info) => info !== null)?.oid ?? null;
     },
 
@@ -225,6 +267,11 @@ export function createRepositoryHost({ reposDir, gitBinary = 'git', logger }: Re
       const hash = createHash('sha256');
       for (const p of normalized) hash.update(`${p}\0${ids.get(p) ?? '-'}\n`);
       return hash.digest('hex');
+    },
+
+    /** Ends the long-lived git processes (they would end by themselves when idle). */
+    close(): void {
+      reader.close();
     },
   };
 }

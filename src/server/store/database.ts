@@ -1,6 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from './kysely-runtime.js';
 import { AppError } from '../../shared/index.js';
 import type { Tables } from './tables.js';
 
@@ -35,10 +34,6 @@ export interface SqliteReader {
 
 export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
-// node-postgres returns int8 as strings to avoid precision loss; our bigints are millisecond
-// timestamps and row counts, far below 2^53, so numbers are the honest type.
-pg.types.setTypeParser(20, (value) => Number(value));
-
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === 'sqlite') {
     let raw: BetterSqlite3.Database;
@@ -57,6 +52,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     const reader = target.file === ':memory:' || target.file === '' ? null : openReader(target.file);
     return { db, dialect: 'sqlite', reader, close: async () => { reader?.close(); await db.destroy(); } };
   }
+  // Loaded only for PostgreSQL: most processes (SQLite servers, `runnel run`) never need it.
+  const { default: pg } = await import('pg');
+  // node-postgres returns int8 as strings to avoid precision loss; our bigints are millisecond
+  // timestamps and row counts, far below 2^53, so numbers are the honest type.
+  pg.types.setTypeParser(20, (value) => Number(value));
   const pool = new pg.Pool({ connectionString: target.url, max: 10 });
   // An idle connection that the server closes (restart, failover, a dropped database) emits
   // 'error' on the pool; unhandled, that would crash the process. The pool replaces the client.

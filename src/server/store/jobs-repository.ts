@@ -1,7 +1,8 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import { sql } from './kysely-runtime.js';
 import type { DialectName } from './database.js';
 import type { JobsTable, Tables } from './tables.js';
-import type { Job, JobState } from './rows.js';
+import type { DependencyJob, Job, JobProgress, JobState } from './rows.js';
 
 export type NewJob = Pick<Job, 'runId' | 'projectId' | 'name' | 'stage' | 'stageIdx' | 'position' | 'kind' | 'status' | 'when' | 'allowFailure' | 'dag' | 'spec' | 'tags' | 'resourceGroup' | 'interruptible' | 'priority' | 'userId' | 'createdAt'> & {
   attempt?: number;
@@ -90,6 +91,11 @@ export function createJobsRepository(db: Kysely<Tables>, dialect: DialectName) {
       const row = await db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? toJob(row) : null;
     },
+    /** A job's status alone (null: no such job), for answers that carry it on hot paths. */
+    async statusOf(id: number): Promise<string | null> {
+      const row = await db.selectFrom('jobs').select('status').where('id', '=', id).executeTakeFirst();
+      return row?.status ?? null;
+    },
     async byTokenDigest(digest: string): Promise<Job | null> {
       const row = await db.selectFrom('jobs').selectAll().where('token_digest', '=', digest).executeTakeFirst();
       return row ? toJob(row) : null;
@@ -112,14 +118,29 @@ export function createJobsRepository(db: Kysely<Tables>, dialect: DialectName) {
       const count = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       return { items: rows.map(toJob), total: Number(count.n) };
     },
-    /** Current build jobs of a run by name, or all those in stages before `beforeStage`. */
-    async currentBuilds(runId: number, filter: { names: string[] } | { beforeStage: number }): Promise<Job[]> {
-      let q = db.selectFrom('jobs').selectAll().where('run_id', '=', runId).where('retried', '=', 0).where('kind', '=', 'build');
+    /**
+     * Current build jobs of a run by name, or all those in stages before `beforeStage`: the jobs
+     * a job may take artifacts from. Only what a payload needs of them (a late job of a big run
+     * has many; reading their specs made the queue's cost grow with the square of the run).
+     */
+    async dependencyCandidates(runId: number, filter: { names: string[] } | { beforeStage: number }): Promise<DependencyJob[]> {
+      let q = db.selectFrom('jobs').select(['id', 'name', 'stage_idx', 'dotenv_json']).where('run_id', '=', runId).where('retried', '=', 0).where('kind', '=', 'build');
       if ('names' in filter) {
         if (filter.names.length === 0) return [];
         q = q.where('name', 'in', filter.names);
       } else q = q.where('stage_idx', '<', filter.beforeStage);
-      return (await q.orderBy('stage_idx').orderBy('position').execute()).map(toJob);
+      return (await q.orderBy('stage_idx').orderBy('position').execute()).map((r) => ({
+        id: r.id, name: r.name, stageIdx: r.stage_idx, dotenv: r.dotenv_json === null ? null : JSON.parse(r.dotenv_json) as Record<string, string>,
+      }));
+    },
+    /** A run's current jobs for a progress view, in forRun's order, without their specs. */
+    async progressOfRun(runId: number): Promise<JobProgress[]> {
+      const rows = await db.selectFrom('jobs').select(['id', 'name', 'stage', 'stage_idx', 'status', 'when', 'allow_failure', 'started_at', 'finished_at'])
+        .where('run_id', '=', runId).where('retried', '=', 0).orderBy('stage_idx').orderBy('position').orderBy('id').execute();
+      return rows.map((r) => ({
+        id: r.id, name: r.name, stage: r.stage, stageIdx: r.stage_idx, status: r.status, when: r.when,
+        allowFailure: r.allow_failure === 1, startedAt: num(r.started_at), finishedAt: num(r.finished_at),
+      }));
     },
     /** Latest (non-retried) job of each name in a run with the given name. */
     async latestByName(runId: number, name: string): Promise<Job | null> {

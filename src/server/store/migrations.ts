@@ -1,4 +1,5 @@
-import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import type { Kysely, Migration, MigrationResultSet } from 'kysely';
+import { Migrator } from './kysely-runtime.js';
 import { AppError } from '../../shared/index.js';
 import type { Database } from './database.js';
 import { migrationContext, type MigrationContext } from './migration-context.js';

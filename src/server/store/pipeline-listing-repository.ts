@@ -1,5 +1,5 @@
-import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
-import { sql } from 'kysely';
+import type { Compilable, Kysely } from 'kysely';
+import { CompiledQuery, sql } from './kysely-runtime.js';
 import type { SqliteReader } from './database.js';
 import { whereRuns, type RunFilter } from './run-filter.js';
 import type { UserState } from './rows.js';

@@ -171,6 +171,15 @@ export interface JobState {
   resourceGroup: string | null;
 }
 
+/**
+ * What a progress view shows of a job: no spec, no log. Reading it for every job of a run costs
+ * a fraction of reading the full rows (the spec JSON is most of a row).
+ */
+export type JobProgress = Pick<Job, 'id' | 'name' | 'stage' | 'stageIdx' | 'status' | 'when' | 'allowFailure' | 'startedAt' | 'finishedAt'>;
+
+/** What a job's payload needs of a job it takes artifacts from: no spec. */
+export type DependencyJob = Pick<Job, 'id' | 'name' | 'stageIdx' | 'dotenv'>;
+
 export interface Artifact {
   id: number;
   jobId: number;

@@ -1,4 +1,5 @@
-import { sql, type SelectQueryBuilder } from 'kysely';
+import type { SelectQueryBuilder } from 'kysely';
+import { sql } from './kysely-runtime.js';
 import type { Tables } from './tables.js';
 
 /**

@@ -1,4 +1,5 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import { sql } from './kysely-runtime.js';
 import type { DialectName } from './database.js';
 import { whereRuns, type RunFilter } from './run-filter.js';
 import type { RunsTable, Tables } from './tables.js';

@@ -1,4 +1,5 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import { sql } from './kysely-runtime.js';
 import type { Tables, UsersTable } from './tables.js';
 import type { User, UserState } from './rows.js';
 

@@ -1,4 +1,5 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import { sql } from './kysely-runtime.js';
 import type { Tables, WorkspacesTable } from './tables.js';
 import type { Role, Workspace } from './rows.js';
 
