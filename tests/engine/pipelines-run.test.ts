@@ -322,10 +322,13 @@ describe('pipelines really run (embedded runner, real git, real processes)', () 
           assert.doesNotMatch(text, /cloning instead/);
         }
       }
-      assert.equal(catFilesOf(hosted).length, 1, 'four jobs, one reader');
+      // One reader for the runner's checkouts (four jobs) and one for run creation's reads
+      // (server/git/object-batch-reader.ts), whatever the number of jobs and runs.
+      assert.equal(catFilesOf(hosted).length, 2, 'two runs of two jobs, two long-lived readers');
       await own.stop();
       stopped = true;
-      assert.deepEqual(catFilesOf(hosted), []);
+      // Closing ends their input; git exits on EOF a moment later.
+      await waitFor('readers gone', () => catFilesOf(hosted).length === 0, 5_000);
     } finally {
       if (!stopped) await own.stop();
     }
