@@ -170,9 +170,12 @@ export async function runJob(payload: JobPayload, deps: RunJobDeps, options: Run
 
   try {
     write(`Running with runnel (executor: ${executor.name})\n`);
-    await mkdir(projectDir, { recursive: true });
-    await mkdir(homeDir, { recursive: true, mode: 0o700 });
-    await mkdir(tmpDir, { recursive: true, mode: 0o700 });
+    // Independent directories: made at once (each is a file-system round trip on a slow disk).
+    await Promise.all([
+      mkdir(projectDir, { recursive: true }),
+      mkdir(homeDir, { recursive: true, mode: 0o700 }),
+      mkdir(tmpDir, { recursive: true, mode: 0o700 }),
+    ]);
 
     phase = await section('prepare_executor', `Preparing the "${executor.name}" executor`, () => guarded(async () => {
       const job: ExecutorJob = {
