@@ -1,8 +1,7 @@
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../shared/index.js';
-import { isValidSegment, listJournaledPushes, refDrift, type GitPush, type PushListener, type RepositoryHost } from '../server/git/index.js';
+import { isValidSegment, listJournaledPushes, refDrift, safeReaddir, type GitPush, type PushListener, type RepositoryHost } from '../server/git/index.js';
 import type { Store } from '../server/store/index.js';
 
 /**
@@ -56,12 +55,4 @@ export async function recoverUnrecordedPushes(deps: {
     recovered++;
   }
   return recovered;
-}
-
-async function safeReaddir(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch {
-    return [];
-  }
 }

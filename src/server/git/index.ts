@@ -12,7 +12,7 @@ export {
   createGitHttpHandler, type GitHttpHandler, type GitAuthorizer, type GitAccess, type GitAccessRequest, type HostedRepositories,
 } from './git-http-handler.js';
 export { registerGitRoutes } from './fastify-git-routes.js';
-export { deliverPendingPushes, type GitPush, type PushListener } from './push-delivery.js';
+export { deliverPendingPushes, safeReaddir, type GitPush, type PushListener } from './push-delivery.js';
 export { refDrift } from './ref-drift.js';
 export { listJournaledPushes } from './push-journal.js';
 export type { RefUpdate } from './push-journal.js';

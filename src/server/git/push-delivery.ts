@@ -61,7 +61,8 @@ export async function deliverPendingPushes(input: { reposDir: string; onPush: Pu
   return delivered;
 }
 
-async function safeReaddir(dir: string): Promise<string[]> {
+/** A directory's entries; none when it cannot be read (a repository removed meanwhile). */
+export async function safeReaddir(dir: string): Promise<string[]> {
   try {
     return await readdir(dir);
   } catch {
