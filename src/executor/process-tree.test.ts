@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isProcessAlive, runProcessTree } from './process-tree.js';
+import { spawn } from 'node:child_process';
+import { isProcessAlive, killMarked, runProcessTree, sweepCandidates, TREE_MARK } from './process-tree.js';
 
 test('a process that left the group and lost its parent is still killed once the step ends', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'runnel-tree-'));
@@ -21,4 +22,34 @@ test('a process that left the group and lost its parent is still killed once the
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the sweep of a short step reads only the pids handed out since it started, across a wrap', () => {
+  const entries = [1, 2, 300, 999, 1000, 1001, 1500, 32000];
+  assert.deepEqual(sweepCandidates(entries, 1000, 1500), [1000, 1001, 1500]);
+  // pid allocation wrapped at pid_max: the step's pids are from 32000 up and from 1 to 300.
+  assert.deepEqual(sweepCandidates(entries, 32000, 300), [1, 2, 300, 32000]);
+});
+
+test('killMarked finds a marked process in the step\'s pid range, and only there', async () => {
+  const mark = `test-${process.pid}-${Date.now()}`;
+  const child = spawn('sleep', ['300'], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', [TREE_MARK]: mark }, stdio: 'ignore', detached: true });
+  const pid = child.pid!;
+  let later: ReturnType<typeof spawn> | undefined;
+  try {
+    await new Promise((resolve) => child.once('spawn', resolve));
+    // A step whose leader started after this process: its range does not hold it.
+    later = spawn('true', { stdio: 'ignore' });
+    await new Promise((resolve) => later.once('exit', resolve));
+    assert.ok(later.pid! > pid, 'pids were handed out upwards during the test');
+    assert.deepEqual(await killMarked(mark, { firstPid: later!.pid!, startedAt: Date.now() }), []);
+    assert.equal(isProcessAlive(pid), true);
+    // A step that ran long enough falls back to every process, whatever the range.
+    assert.deepEqual(await killMarked(mark, { firstPid: later!.pid!, startedAt: Date.now() - 60_000 }), [pid]);
+  } finally {
+    try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+  const other = spawn('sleep', ['300'], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', [TREE_MARK]: mark }, stdio: 'ignore', detached: true });
+  await new Promise((resolve) => other.once('spawn', resolve));
+  assert.deepEqual(await killMarked(mark, { firstPid: other.pid!, startedAt: Date.now() }), [other.pid]);
 });
