@@ -18,7 +18,12 @@ export interface GitObjectReaders {
 
 /** One repository's objects, as the in-process checkout reads them. */
 export interface RepositoryObjects {
-  /** See CatFileBatch.read. */
+  /**
+   * See CatFileBatch.read. Objects named by their full id never change: small ones are
+   * remembered while the reader lives (jobs of one pipeline check out the same commit, so all
+   * but the first read nothing from git), and a read already on its way is shared. Names that
+   * can move (refs, `HEAD`) are always asked of git. The body must not be modified.
+   */
   read(name: string): Promise<GitObject | null>;
   /**
    * A commit's parents. Commits never change, so they are remembered while the reader lives:
@@ -35,6 +40,10 @@ export interface GitObjectReadersOptions extends CatFileBatchOptions {
 
 /** Remembered commits per repository; past this the memory starts afresh (it is only a cache). */
 const MAX_REMEMBERED_COMMITS = 20_000;
+/** Objects remembered per repository: each at most OBJECT_MAX_BYTES, OBJECTS_MAX_BYTES in all. */
+const OBJECT_MAX_BYTES = 64 * 1024;
+const OBJECTS_MAX_BYTES = 8 * 1024 * 1024;
+const OBJECT_ID = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/;
 
 interface Slot {
   reader: CatFileBatch;
@@ -57,7 +66,7 @@ export function createGitObjectReaders(options: GitObjectReadersOptions = {}): G
     const reader = openCatFileBatch(gitDir, options);
     const parents = new Map<string, readonly string[]>();
     const objects: RepositoryObjects = {
-      read: (name) => reader.read(name),
+      read: rememberingReads(reader),
       async parentsOf(commit) {
         const known = parents.get(commit);
         if (known) return known;
@@ -101,5 +110,40 @@ export function createGitObjectReaders(options: GitObjectReadersOptions = {}): G
       await Promise.all([...slots].map(([gitDir, slot]) => retire(gitDir, slot)));
     },
     get open() { return slots.size; },
+  };
+}
+
+/**
+ * RepositoryObjects.read over one reader: objects by id from memory (least recently used
+ * forgotten first) or from a read already in flight; everything else from git.
+ */
+export function rememberingReads(reader: Pick<CatFileBatch, 'read'>): (name: string) => Promise<GitObject | null> {
+  const known = new Map<string, GitObject>();
+  const inFlight = new Map<string, Promise<GitObject | null>>();
+  let bytes = 0;
+  return (name) => {
+    if (!OBJECT_ID.test(name)) return reader.read(name);
+    const hit = known.get(name);
+    if (hit) {
+      known.delete(name);
+      known.set(name, hit);
+      return Promise.resolve(hit);
+    }
+    const pending = inFlight.get(name);
+    if (pending) return pending;
+    const read = reader.read(name).then((object) => {
+      if (object && object.oid === name && object.body.length <= OBJECT_MAX_BYTES) {
+        known.set(name, object);
+        bytes += object.body.length;
+        for (const [oid, old] of known) {
+          if (bytes <= OBJECTS_MAX_BYTES) break;
+          known.delete(oid);
+          bytes -= old.body.length;
+        }
+      }
+      return object;
+    }).finally(() => inFlight.delete(name));
+    inFlight.set(name, read);
+    return read;
   };
 }

@@ -1,4 +1,5 @@
-import { access, readdir, readFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 
 /**
@@ -24,27 +25,28 @@ export interface HostedRepository {
 const MAX_ALTERNATE_DEPTH = 5;
 
 export async function inspectHostedRepository(gitDir: string): Promise<HostedRepository> {
-  const [config, head] = await Promise.all([
-    readFile(join(gitDir, 'config'), 'utf8'),
-    readFile(join(gitDir, 'HEAD'), 'utf8'),
-  ]);
+  // A handful of small files, read without yielding: each asynchronous read is four round trips
+  // through libuv's thread pool, and these chains were most of a one-file checkout on a busy
+  // server. The alternates chain is bounded (MAX_ALTERNATE_DEPTH).
+  const config = readFileSync(join(gitDir, 'config'), 'utf8');
+  const head = readFileSync(join(gitDir, 'HEAD'), 'utf8');
   // Any extension (sha256 objects, reftable refs, a promisor that fetches missing objects…)
   // changes how objects or refs are stored: leave those repositories to git.
   if (/^\s*\[\s*extensions\b/im.test(config)) throw new Error('repository uses extensions');
-  if (await exists(join(gitDir, 'shallow'))) throw new Error('repository is shallow');
+  if (existsSync(join(gitDir, 'shallow'))) throw new Error('repository is shallow');
   const objectDirs: string[] = [];
-  await collectObjectDirs(join(gitDir, 'objects'), objectDirs, 0);
+  collectObjectDirs(join(gitDir, 'objects'), objectDirs, 0);
   const headBranch = /^ref: refs\/heads\/(\S+)\s*$/.exec(head)?.[1] ?? null;
   return { gitDir, objectDirs, headBranch };
 }
 
-async function collectObjectDirs(dir: string, out: string[], depth: number): Promise<void> {
+function collectObjectDirs(dir: string, out: string[], depth: number): void {
   if (out.includes(dir)) return;
   out.push(dir);
   if (depth >= MAX_ALTERNATE_DEPTH) return;
   let text: string;
   try {
-    text = await readFile(join(dir, 'info', 'alternates'), 'utf8');
+    text = readFileSync(join(dir, 'info', 'alternates'), 'utf8');
   } catch {
     return;
   }
@@ -52,7 +54,7 @@ async function collectObjectDirs(dir: string, out: string[], depth: number): Pro
     const entry = line.trim();
     if (!entry || entry.startsWith('#')) continue;
     if (entry.startsWith('"')) throw new Error('quoted alternates entry');
-    await collectObjectDirs(isAbsolute(entry) ? resolve(entry) : resolve(dir, entry), out, depth + 1);
+    collectObjectDirs(isAbsolute(entry) ? resolve(entry) : resolve(dir, entry), out, depth + 1);
   }
 }
 
@@ -85,13 +87,4 @@ export function parsePackedRefs(text: string): Map<string, string> {
     if (m) refs.set(m[2]!, m[1]!);
   }
   return refs;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

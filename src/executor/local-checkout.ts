@@ -1,4 +1,6 @@
+import { lstatSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { lstat, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import type { GitInfo } from '../protocol/index.js';
 import { cloneLayout } from './clone-layout.js';
@@ -46,46 +48,71 @@ export interface LocalCheckoutResult {
  * the caller empties it and clones instead.
  */
 export async function localCheckout(input: LocalCheckoutInput): Promise<LocalCheckoutResult> {
-  const { git: info, signal, local } = input;
-  return local.readers.use(local.gitDir, async (shared) => {
-    // A read that never comes back (a stuck git) must not outlive the job's timeout or cancel;
-    // writes are never abandoned (the caller empties the directory once they have settled).
-    const reader: RepositoryObjects = {
-      read: (name) => abortable(shared.read(name), signal),
-      parentsOf: (commit) => abortable(shared.parentsOf(commit), signal),
-    };
-    // Everything that only reads goes at once: the repository's own files, the trees (after the
-    // commit), the shallow walk and the tag. An unusable repository is the reason given when it
-    // is one (its objects then fail to read too), and it throws before anything is written.
-    const inspected = inspectHostedRepository(local.gitDir);
-    const [hosted, remoteBranches, tree, shallow, tag] = await Promise.all([
-      inspected,
-      info.ref_type === 'branch' && info.depth === 0 ? listBranches(local.gitDir) : null,
-      expect(reader, info.sha, 'commit').then((commit) => readWorkTree(reader, parseCommit(commit.body).tree)),
-      shallowBoundary(info.sha, info.depth, (oid) => reader.parentsOf(oid)),
-      info.ref_type === 'tag' ? readTag(reader, info.ref, info.sha) : null,
-    ]).catch(async (error: unknown) => {
-      await inspected;
-      throw error;
+  const { git: info, local } = input;
+  // Every outstanding read listens for the abort (up to WRITE_WINDOW of them, plus the tree
+  // reads): on a signal of our own, so the job's signal keeps Node's leak warning meaningful.
+  const own = new AbortController();
+  setMaxListeners(0, own.signal);
+  const forward = () => own.abort();
+  if (input.signal.aborted) own.abort();
+  input.signal.addEventListener('abort', forward, { once: true });
+  const signal = own.signal;
+  try {
+    return await local.readers.use(local.gitDir, async (shared) => {
+      // A read that never comes back (a stuck git) must not outlive the job's timeout or cancel;
+      // writes are never abandoned (the caller empties the directory once they have settled).
+      const reader: RepositoryObjects = {
+        read: (name) => abortable(shared.read(name), signal),
+        parentsOf: (commit) => abortable(shared.parentsOf(commit), signal),
+      };
+      // Everything that only reads goes at once: the repository's own files, the trees (after the
+      // commit), the shallow walk and the tag. An unusable repository is the reason given when it
+      // is one (its objects then fail to read too), and it throws before anything is written.
+      const inspected = inspectHostedRepository(local.gitDir);
+      const [hosted, remoteBranches, tree, shallow, tag] = await Promise.all([
+        inspected,
+        info.ref_type === 'branch' && info.depth === 0 ? listBranches(local.gitDir) : null,
+        expect(reader, info.sha, 'commit').then((commit) => readWorkTree(reader, parseCommit(commit.body).tree)),
+        shallowBoundary(info.sha, info.depth, (oid) => reader.parentsOf(oid)),
+        info.ref_type === 'tag' ? readTag(reader, info.ref, info.sha) : null,
+      ]).catch(async (error: unknown) => {
+        await inspected;
+        throw error;
+      });
+      stopIfAborted(signal);
+      const layout = cloneLayout({
+        git: info, url: input.url, alternate: hosted.objectDirs[0]!, remoteHead: hosted.headBranch,
+        remoteBranches, tag, shallow,
+      });
+      const gitDir = join(input.projectDir, '.git');
+      if (isSmall(tree)) {
+        // A small tree is written without a thread-pool round trip per file operation: on a server
+        // busy with other jobs each round trip costs more than the system call itself (a one-file
+        // checkout took about 2.4 ms in hops against 0.2 ms of calls). Blobs still arrive
+        // asynchronously from cat-file; each is written as it comes. The bound keeps every pause of
+        // the event loop short.
+        const index = await writeWorkTree(reader, tree, input.projectDir, signal, syncFiles);
+        mkdirSync(gitDir);
+        for (const dir of layout.dirs) mkdirSync(join(gitDir, dir), { recursive: true });
+        for (const f of layout.files) writeFileSync(join(gitDir, f.path), f.content);
+        writeFileSync(join(gitDir, 'index'), buildIndexFile(index));
+        return { objectDirs: hosted.objectDirs };
+      }
+      // The work tree and .git are independent: written side by side (file creation is what costs).
+      const workTree = writeWorkTree(reader, tree, input.projectDir, signal, asyncFiles);
+      const dotGit = (async () => {
+        await mkdir(gitDir);
+        await settleAll(layout.dirs.map((dir) => mkdir(join(gitDir, dir), { recursive: true })));
+        await settleAll(layout.files.map((f) => writeFile(join(gitDir, f.path), f.content)));
+      })();
+      await settleAll<unknown>([workTree, dotGit]);
+      // Last: the index's own mtime is what git compares file mtimes with.
+      await writeFile(join(gitDir, 'index'), buildIndexFile(await workTree));
+      return { objectDirs: hosted.objectDirs };
     });
-    stopIfAborted(signal);
-    const layout = cloneLayout({
-      git: info, url: input.url, alternate: hosted.objectDirs[0]!, remoteHead: hosted.headBranch,
-      remoteBranches, tag, shallow,
-    });
-    // The work tree and .git are independent: written side by side (file creation is what costs).
-    const gitDir = join(input.projectDir, '.git');
-    const workTree = writeWorkTree(reader, tree, input.projectDir, signal);
-    const dotGit = (async () => {
-      await mkdir(gitDir);
-      await settleAll(layout.dirs.map((dir) => mkdir(join(gitDir, dir), { recursive: true })));
-      await settleAll(layout.files.map((f) => writeFile(join(gitDir, f.path), f.content)));
-    })();
-    await settleAll<unknown>([workTree, dotGit]);
-    // Last: the index's own mtime is what git compares file mtimes with.
-    await writeFile(join(gitDir, 'index'), buildIndexFile(await workTree));
-    return { objectDirs: hosted.objectDirs };
-  });
+  } finally {
+    input.signal.removeEventListener('abort', forward);
+  }
 }
 
 interface WorkTreeEntry {
@@ -135,12 +162,42 @@ const CONVERTING_ATTRIBUTES = /\b(eol|crlf|ident|filter|working-tree-encoding)\b
 /** Files read from git at once per job: enough to keep git busy, few enough to bound memory. */
 const WRITE_WINDOW = 16;
 
-async function writeWorkTree(reader: RepositoryObjects, tree: WorkTree, projectDir: string, signal: AbortSignal): Promise<IndexEntry[]> {
+/** Trees written synchronously: few entries and little content (see localCheckout). */
+const SMALL_TREE_ENTRIES = 64;
+const SMALL_TREE_DIRS = 32;
+
+function isSmall(tree: WorkTree): boolean {
+  return tree.entries.length <= SMALL_TREE_ENTRIES && tree.dirs.length <= SMALL_TREE_DIRS;
+}
+
+/** The file operations a checkout makes, blocking or through the thread pool. */
+interface FileOps {
+  mkdir(path: string): Promise<unknown>;
+  symlink(target: Buffer, path: string): Promise<unknown>;
+  writeFile(path: string, data: Buffer, mode: number): Promise<unknown>;
+  lstat(path: string): Promise<IndexStat>;
+}
+
+const asyncFiles: FileOps = {
+  mkdir: (path) => mkdir(path),
+  symlink: (target, path) => symlink(target, path),
+  writeFile: (path, data, mode) => writeFile(path, data, { mode, flag: 'wx' }),
+  lstat: async (path) => indexStat(await lstat(path, { bigint: true })),
+};
+
+const syncFiles: FileOps = {
+  mkdir: async (path) => mkdirSync(path),
+  symlink: async (target, path) => symlinkSync(target, path),
+  writeFile: async (path, data, mode) => writeFileSync(path, data, { mode, flag: 'wx' }),
+  lstat: async (path) => indexStat(lstatSync(path, { bigint: true })),
+};
+
+async function writeWorkTree(reader: RepositoryObjects, tree: WorkTree, projectDir: string, signal: AbortSignal, fs: FileOps): Promise<IndexEntry[]> {
   // Directories come level by level (parents first): each level is created at once.
   for (let depth = 0, at = 0; at < tree.dirs.length; depth++) {
     const level: string[] = [];
     while (at < tree.dirs.length && slashes(tree.dirs[at]!) === depth) level.push(tree.dirs[at++]!);
-    await settleAll(level.map((dir) => mkdir(join(projectDir, dir))));
+    await settleAll(level.map((dir) => fs.mkdir(join(projectDir, dir))));
   }
   const index: IndexEntry[] = [];
   let next = 0;
@@ -152,20 +209,20 @@ async function writeWorkTree(reader: RepositoryObjects, tree: WorkTree, projectD
       const path = join(projectDir, entry.path);
       if (entry.kind === 'gitlink') {
         // A submodule that is not initialised is an empty directory, as git checkout leaves it.
-        await mkdir(path);
+        await fs.mkdir(path);
       } else {
         const blob = await expect(reader, entry.oid, 'blob');
         if (entry.kind === 'symlink') {
-          await symlink(blob.body, path);
+          await fs.symlink(blob.body, path);
         } else {
           if (/(^|\/)\.gitattributes$/.test(entry.path) && CONVERTING_ATTRIBUTES.test(blob.body.toString('utf8'))) {
             throw new Error(`${entry.path} asks for content conversion`);
           }
           // git creates files 0666 / 0777 less the umask; so does open(2) here.
-          await writeFile(path, blob.body, { mode: entry.mode === 0o100755 ? 0o777 : 0o666, flag: 'wx' });
+          await fs.writeFile(path, blob.body, entry.mode === 0o100755 ? 0o777 : 0o666);
         }
       }
-      index.push({ path: Buffer.from(entry.path, 'utf8'), mode: entry.mode, oid: entry.oid, stat: indexStat(await lstat(path, { bigint: true })) });
+      index.push({ path: Buffer.from(entry.path, 'utf8'), mode: entry.mode, oid: entry.oid, stat: await fs.lstat(path) });
     }
   };
   await settleAll(Array.from({ length: Math.min(WRITE_WINDOW, tree.entries.length) }, () => worker().catch((error: unknown) => {

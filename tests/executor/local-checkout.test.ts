@@ -170,6 +170,34 @@ describe('in-process checkout (embedded runner)', () => {
     });
   }
 
+  it('writes a tree too big to write without yielding (over 64 files, 32 directories) the same way', async () => {
+    // The fixture above takes the small-tree path; this one the windowed asynchronous writes.
+    const work = join(root, 'big-work');
+    git(root, 'init', '-q', '-b', 'main', work);
+    for (let d = 0; d < 40; d++) {
+      mkdirSync(join(work, `d${d}`, 'sub'), { recursive: true });
+      writeFileSync(join(work, `d${d}`, 'sub', 'f.txt'), `file ${d}\n`);
+      writeFileSync(join(work, `d${d}`, 'run.sh'), `#!/bin/sh\necho ${d}\n`);
+      chmodSync(join(work, `d${d}`, 'run.sh'), 0o755);
+    }
+    symlinkSync('d1/run.sh', join(work, 'link-to-run'));
+    git(work, 'add', '-A');
+    git(work, 'commit', '-q', '-m', 'big');
+    const bare = join(root, 'big.git');
+    git(root, 'init', '-q', '--bare', '-b', 'main', bare);
+    git(work, 'push', '-q', bare, 'main');
+    const big: Fixture = { bare, main: [git(work, 'rev-parse', 'HEAD')], tagged: '' };
+    const job = info(big, { depth: 1 });
+    const fast = await checkout(fresh(), job, readers, bare);
+    assert.deepEqual(fast.outcome.ok && fast.outcome.objectDirs, [join(bare, 'objects')], fast.log);
+    const clone = await checkout(fresh(), job, null, bare);
+    assert.ok(clone.outcome.ok, clone.log);
+    const dir = join(root, `job-${n - 1}`, 'project');
+    assert.deepEqual(describeCheckout(dir), describeCheckout(join(root, `job-${n}`, 'project')));
+    assert.equal(git(dir, 'ls-files').split('\n').length, 81);
+    assert.equal(git(dir, 'status', '--porcelain'), '');
+  });
+
   it('records the real stat data of what it wrote, so git trusts the index without reading files', async () => {
     const dir = fresh();
     const { outcome } = await checkout(dir, info(fixture, { depth: 1 }), readers, fixture.bare);
