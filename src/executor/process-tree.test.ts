@@ -35,17 +35,17 @@ test('killMarked finds a marked process in the step\'s pid range, and only there
   const mark = `test-${process.pid}-${Date.now()}`;
   const child = spawn('sleep', ['300'], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', [TREE_MARK]: mark }, stdio: 'ignore', detached: true });
   const pid = child.pid!;
-  let later: ReturnType<typeof spawn> | undefined;
   try {
     await new Promise((resolve) => child.once('spawn', resolve));
     // A step whose leader started after this process: its range does not hold it.
-    later = spawn('true', { stdio: 'ignore' });
+    const later = spawn('true', { stdio: 'ignore' });
     await new Promise((resolve) => later.once('exit', resolve));
-    assert.ok(later.pid! > pid, 'pids were handed out upwards during the test');
-    assert.deepEqual(await killMarked(mark, { firstPid: later!.pid!, startedAt: Date.now() }), []);
+    const laterPid = later.pid!;
+    assert.ok(laterPid > pid, 'pids were handed out upwards during the test');
+    assert.deepEqual(await killMarked(mark, { firstPid: laterPid, startedAt: Date.now() }), []);
     assert.equal(isProcessAlive(pid), true);
     // A step that ran long enough falls back to every process, whatever the range.
-    assert.deepEqual(await killMarked(mark, { firstPid: later!.pid!, startedAt: Date.now() - 60_000 }), [pid]);
+    assert.deepEqual(await killMarked(mark, { firstPid: laterPid, startedAt: Date.now() - 60_000 }), [pid]);
   } finally {
     try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
   }

@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { constants } from 'node:os';
+import { spawnTreeLeader } from './spawner.js';
 
 /**
  * Runs a command as the leader of its own process group (detached spawn = setsid), so that the
@@ -193,30 +193,21 @@ export function runProcessTree(options: TreeRunOptions): Promise<TreeRunOutcome>
       resolve({ exitCode: null, signal: null, timedOut: false, canceled: true });
       return;
     }
-    let child: ChildProcess;
     const mark = randomBytes(9).toString('base64url');
     const startedAt = Date.now();
-    try {
-      child = spawn(options.command, [...options.args], {
-        cwd: options.cwd,
-        env: { ...options.env, [TREE_MARK]: mark },
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-    } catch (error) {
-      resolve({ exitCode: null, signal: null, timedOut: false, canceled: false, startError: String(error) });
-      return;
-    }
+    const child = spawnTreeLeader({ command: options.command, args: options.args, cwd: options.cwd, env: { ...options.env, [TREE_MARK]: mark } });
     let timedOut = false;
     let canceled = false;
+    let stopWanted = false;
     let killing: Promise<void> | undefined;
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let finished = false;
-    const pid = child.pid;
 
+    // The pid may come after a stop was asked for (the spawn helper answers asynchronously).
     const stop = (): void => {
-      if (killing || pid === undefined) return;
-      killing = killTree(pid, options.killGraceMs);
+      stopWanted = true;
+      if (killing || child.pid === undefined || exit) return;
+      killing = killTree(child.pid, options.killGraceMs);
     };
     const onAbort = (): void => {
       canceled = true;
@@ -239,6 +230,7 @@ export function runProcessTree(options: TreeRunOptions): Promise<TreeRunOutcome>
         canceled: canceled && !timedOut,
       };
       if (startError !== undefined) outcome.startError = startError;
+      const pid = child.pid;
       void (killing ?? Promise.resolve()).then(() => {
         resolve(outcome);
         // Whatever escaped the group and the tree walk: found by its mark, after the outcome.
@@ -246,31 +238,28 @@ export function runProcessTree(options: TreeRunOptions): Promise<TreeRunOutcome>
       });
     };
 
-    child.stdout?.on('data', (chunk: Buffer) => options.onOutput?.(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => options.onOutput?.(chunk));
-    child.on('error', (error) => {
-      exit = { code: null, signal: null };
-      finish(error.message);
+    child.on('spawn', () => { if (stopWanted) stop(); });
+    child.on('output', (chunk: Buffer) => options.onOutput?.(chunk));
+    let startError: string | undefined;
+    child.on('error', (error: Error) => {
+      exit ??= { code: null, signal: null };
+      startError ??= error.message;
     });
-    child.on('exit', (code, signal) => {
+    child.on('exit', (code: number | null, signal: NodeJS.Signals | null) => {
       exit = { code, signal };
       // Leftover background processes would keep the pipes open forever: the step is over, so
       // what is left of its process group goes too.
-      if (pid !== undefined && !killing) {
+      if (child.pid !== undefined && !killing) {
         try {
-          process.kill(-pid, 'SIGKILL');
+          process.kill(-child.pid, 'SIGKILL');
         } catch {
           // nothing left
         }
       }
       // A process that escaped the group (setsid) may still hold the pipes: stop waiting for them.
-      setTimeout(() => {
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-        finish();
-      }, options.killGraceMs + 500).unref();
+      setTimeout(() => child.release(), options.killGraceMs + 500).unref();
     });
-    child.on('close', () => finish());
+    child.on('close', () => finish(startError));
   });
 }
 

@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import { isProcessAlive, runProcessTree, type TreeRunOptions } from './process-tree.js';
+import { spawnHelperPid } from './spawner.js';
+
+const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+const base: Omit<TreeRunOptions, 'args'> = { command: 'bash', cwd: '/', env, timeoutMs: 20_000, killGraceMs: 200 };
+
+async function run(script: string, extra: Partial<TreeRunOptions> = {}) {
+  let output = '';
+  const outcome = await runProcessTree({ ...base, args: ['-c', script], onOutput: (c) => { output += c.toString('utf8'); }, ...extra });
+  return { outcome, output };
+}
+
+/** The helper starts with the first spawn and takes spawns once it is up. */
+async function helperUp(): Promise<number> {
+  await run('true');
+  const deadline = Date.now() + 10_000;
+  while (spawnHelperPid() === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  const pid = spawnHelperPid();
+  assert.ok(pid, 'the spawn helper came up');
+  return pid;
+}
+
+test('once the helper is up, trees are started by it, not by this process', async () => {
+  const helper = await helperUp();
+  const { outcome, output } = await run('echo $PPID; ps -o sid= -p $$');
+  assert.equal(outcome.exitCode, 0);
+  const [ppid, sid] = output.trim().split(/\s+/).map(Number);
+  assert.equal(ppid, helper);
+  assert.notEqual(ppid, process.pid);
+  assert.ok(sid !== undefined && sid !== helper, 'the tree is its own session');
+});
+
+test('through the helper: output whole and in order, exit codes, signals, commands that do not exist', async () => {
+  await helperUp();
+  const big = await run('for i in $(seq 1 20000); do echo "line $i of the output"; done; echo err >&2; exit 3');
+  assert.equal(big.outcome.exitCode, 3);
+  const lines = big.output.trim().split('\n');
+  assert.equal(lines.length, 20001);
+  assert.equal(lines[0], 'line 1 of the output');
+  assert.equal(lines[19999], 'line 20000 of the output');
+  assert.equal(lines[20000], 'err');
+  const killed = await run('kill -TERM $$');
+  assert.equal(killed.outcome.exitCode, null);
+  assert.equal(killed.outcome.signal, 'SIGTERM');
+  const missing = await runProcessTree({ ...base, command: '/nonexistent/command', args: [] });
+  assert.match(missing.startError ?? '', /ENOENT/);
+});
+
+test('timeouts and cancels stop a tree the helper started', async () => {
+  await helperUp();
+  const started = Date.now();
+  const timed = await run('sleep 30 & sleep 30; wait', { timeoutMs: 300 });
+  assert.equal(timed.outcome.timedOut, true);
+  assert.ok(Date.now() - started < 5_000);
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 200);
+  const canceled = await run('sleep 30', { signal: controller.signal });
+  assert.equal(canceled.outcome.canceled, true);
+});
+
+test('a helper that dies fails its running trees, kills them, and is replaced', async () => {
+  const helper = await helperUp();
+  const pidFile = `/tmp/runnel-spawner-${process.pid}-${Date.now()}`;
+  const running = run(`echo $$ > ${pidFile}; sleep 30`);
+  const deadline = Date.now() + 5_000;
+  let leader = 0;
+  while (Date.now() < deadline) {
+    try { leader = Number(readFileSync(pidFile, 'utf8')); } catch { /* not yet */ }
+    if (leader > 0) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  rmSync(pidFile, { force: true });
+  assert.ok(leader > 0);
+  process.kill(helper, 'SIGKILL');
+  const { outcome } = await running;
+  assert.equal(outcome.startError, 'the spawn helper ended');
+  const gone = Date.now() + 5_000;
+  while (isProcessAlive(leader) && Date.now() < gone) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(isProcessAlive(leader), false, 'the tree of a dead helper is killed');
+  const again = await helperUp();
+  assert.notEqual(again, helper);
+});
+
+test('RUNNEL_SPAWN_HELPER=off starts trees from this process', async () => {
+  process.env.RUNNEL_SPAWN_HELPER = 'off';
+  try {
+    const { output } = await run('echo $PPID');
+    assert.equal(Number(output.trim()), process.pid);
+  } finally {
+    delete process.env.RUNNEL_SPAWN_HELPER;
+  }
+});

@@ -1,0 +1,241 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+
+/**
+ * Starts the processes of process trees (process-tree.ts) from a small helper process instead of
+ * from this one. Why: Node forks to spawn, and a fork copies the page tables of the whole
+ * process: about 0.6 ms from a fresh Node process, 2–3 ms from a server or a `runnel run` with its
+ * database and modules loaded, all of it blocking the event loop that every other job, log line
+ * and API request waits on. The helper stays small (no modules beyond Node's own), so its forks
+ * are cheap and happen on another core.
+ *
+ * Contract of a TreeChild (the same whether the helper or this process started it):
+ * - `spawn` (pid) comes first, or `error` if the command could not be started;
+ * - `output` chunks (stdout and stderr, in arrival order), then `exit` (code, signal) once the
+ *   process has ended, then `close` once its output has ended (after `exit`, or after `error`);
+ * - `release()` stops waiting for output held open by a process that escaped the tree: `close`
+ *   follows.
+ * The process is a session and group leader (detached), its stdin is /dev/null.
+ * If the helper dies, its children that are still running are SIGKILLed (by group) and each
+ * gets `error` then `close`; the next spawn starts a new helper. RUNNEL_SPAWN_HELPER=off in this
+ * process's environment spawns directly.
+ */
+export interface TreeChild extends EventEmitter {
+  readonly pid: number | undefined;
+  release(): void;
+}
+
+export interface SpawnRequest {
+  command: string;
+  args: readonly string[];
+  cwd: string;
+  env: Record<string, string>;
+}
+
+/** Frame kinds, helper → parent: [kind u8][id u32le][length u32le][payload]. */
+const SPAWNED = 1;
+const OUTPUT = 2;
+const EXITED = 4;
+const FAILED = 5;
+const CLOSED = 6;
+const HEADER = 9;
+
+/**
+ * The helper, run as `node -e`: no file to find in a source checkout, a build or a bundle alike.
+ * Requests are JSON lines on its stdin; it leaves when its stdin ends (this process is gone).
+ * When its stdout is full it pauses every child's output until it drains.
+ */
+const HELPER_SOURCE = `'use strict';
+const { spawn } = require('node:child_process');
+const children = new Map();
+let paused = false;
+function frame(kind, id, payload) {
+  const head = Buffer.allocUnsafe(${HEADER});
+  head.writeUInt8(kind, 0); head.writeUInt32LE(id, 1); head.writeUInt32LE(payload.length, 5);
+  process.stdout.write(head);
+  if (!process.stdout.write(payload) && !paused) {
+    paused = true;
+    for (const c of children.values()) { c.stdout.pause(); c.stderr.pause(); }
+    process.stdout.once('drain', () => { paused = false; for (const c of children.values()) { c.stdout.resume(); c.stderr.resume(); } });
+  }
+}
+const text = (kind, id, s) => frame(kind, id, Buffer.from(s, 'utf8'));
+function start(m) {
+  let child;
+  try {
+    child = spawn(m.command, m.args, { cwd: m.cwd, env: m.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    text(${FAILED}, m.id, String((e && e.message) || e)); text(${CLOSED}, m.id, ''); return;
+  }
+  children.set(m.id, child);
+  if (child.pid !== undefined) text(${SPAWNED}, m.id, String(child.pid));
+  if (paused) { child.stdout.pause(); child.stderr.pause(); }
+  child.stdout.on('data', (d) => frame(${OUTPUT}, m.id, d));
+  child.stderr.on('data', (d) => frame(${OUTPUT}, m.id, d));
+  child.on('error', (e) => text(${FAILED}, m.id, String((e && e.message) || e)));
+  child.on('exit', (code, signal) => text(${EXITED}, m.id, JSON.stringify([code, signal])));
+  child.on('close', () => { children.delete(m.id); text(${CLOSED}, m.id, ''); });
+}
+let pending = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk) => {
+  pending += chunk;
+  for (let nl = pending.indexOf('\\n'); nl >= 0; nl = pending.indexOf('\\n')) {
+    const m = JSON.parse(pending.slice(0, nl));
+    pending = pending.slice(nl + 1);
+    if (m.op === 'spawn') start(m);
+    else if (m.op === 'release') { const c = children.get(m.id); if (c) { c.stdout.destroy(); c.stderr.destroy(); } }
+  }
+});
+process.stdin.on('end', () => process.exit(0));
+`;
+
+class HelperChild extends EventEmitter implements TreeChild {
+  pid: number | undefined;
+  closed = false;
+  constructor(private readonly helper: Helper, readonly id: number) {
+    super();
+  }
+  release(): void {
+    this.helper.send({ op: 'release', id: this.id });
+  }
+}
+
+interface Helper {
+  process: ChildProcess;
+  send(message: object): void;
+}
+
+let helper: (Helper & { ready: boolean }) | null = null;
+const active = new Map<number, HelperChild>();
+let nextId = 1;
+
+function startHelper(): void {
+  // No execArgv: a development run's loaders (tsx) would only make the helper big and slow.
+  const child: ChildProcess = spawn(process.execPath, ['-e', HELPER_SOURCE], {
+    stdio: ['pipe', 'pipe', 'inherit'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+  });
+  const self: Helper & { ready: boolean } = {
+    process: child,
+    ready: false,
+    send(message) { child.stdin?.write(`${JSON.stringify(message)}\n`); },
+  };
+  helper = self;
+  child.once('spawn', () => { self.ready = true; });
+  let buffered: Buffer = Buffer.alloc(0);
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+    let at = 0;
+    while (buffered.length - at >= HEADER) {
+      const length = buffered.readUInt32LE(at + 5);
+      if (buffered.length - at - HEADER < length) break;
+      const kind = buffered.readUInt8(at);
+      const id = buffered.readUInt32LE(at + 1);
+      const payload = buffered.subarray(at + HEADER, at + HEADER + length);
+      at += HEADER + length;
+      dispatch(kind, id, payload);
+    }
+    buffered = at === buffered.length ? Buffer.alloc(0) : Buffer.from(buffered.subarray(at));
+  });
+  const died = () => {
+    if (helper === self) helper = null;
+    for (const [id, tree] of active) {
+      active.delete(id);
+      if (tree.pid !== undefined) {
+        try { process.kill(-tree.pid, 'SIGKILL'); } catch { /* gone */ }
+      }
+      tree.emit('error', new Error('the spawn helper ended'));
+      tree.emit('close');
+    }
+    syncRef();
+  };
+  child.on('exit', died);
+  child.on('error', died);
+  child.stdin?.on('error', () => undefined);
+  syncRef();
+}
+
+function dispatch(kind: number, id: number, payload: Buffer): void {
+  const tree = active.get(id);
+  if (!tree) return;
+  switch (kind) {
+    case SPAWNED:
+      tree.pid = Number(payload.toString('utf8'));
+      tree.emit('spawn', tree.pid);
+      break;
+    case OUTPUT:
+      // The frame's bytes are a view of the parse buffer, which is reused: hand out a copy.
+      tree.emit('output', Buffer.from(payload));
+      break;
+    case EXITED: {
+      const [code, signal] = JSON.parse(payload.toString('utf8')) as [number | null, NodeJS.Signals | null];
+      tree.emit('exit', code, signal);
+      break;
+    }
+    case FAILED:
+      tree.emit('error', new Error(payload.toString('utf8')));
+      break;
+    case CLOSED:
+      active.delete(id);
+      tree.emit('close');
+      syncRef();
+      break;
+  }
+}
+
+/** The helper keeps this process alive only while it runs something for it. */
+function syncRef(): void {
+  if (!helper) return;
+  const p = helper.process;
+  const streams = [p.stdin, p.stdout] as unknown as Array<{ ref?: () => void; unref?: () => void } | null>;
+  if (active.size > 0) {
+    p.ref();
+    for (const s of streams) s?.ref?.();
+  } else {
+    p.unref();
+    for (const s of streams) s?.unref?.();
+  }
+}
+
+function spawnDirect(request: SpawnRequest): TreeChild {
+  const tree = new EventEmitter() as EventEmitter & { pid: number | undefined; release(): void };
+  let child: ChildProcess;
+  try {
+    child = spawn(request.command, [...request.args], { cwd: request.cwd, env: request.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    tree.pid = undefined;
+    tree.release = () => undefined;
+    queueMicrotask(() => { tree.emit('error', error); tree.emit('close'); });
+    return tree;
+  }
+  tree.pid = child.pid;
+  tree.release = () => { child.stdout?.destroy(); child.stderr?.destroy(); };
+  child.once('spawn', () => tree.emit('spawn', child.pid));
+  child.stdout?.on('data', (chunk: Buffer) => tree.emit('output', chunk));
+  child.stderr?.on('data', (chunk: Buffer) => tree.emit('output', chunk));
+  child.on('error', (error) => tree.emit('error', error));
+  child.on('exit', (code, signal) => tree.emit('exit', code, signal));
+  child.on('close', () => tree.emit('close'));
+  return tree;
+}
+
+/**
+ * Starts `request` as a new session. Through the helper when it is up; while it starts (the
+ * first spawns of a process) and when switched off, directly.
+ */
+export function spawnTreeLeader(request: SpawnRequest): TreeChild {
+  if (process.env.RUNNEL_SPAWN_HELPER === 'off') return spawnDirect(request);
+  if (!helper) startHelper();
+  if (!helper?.ready) return spawnDirect(request);
+  const tree = new HelperChild(helper, nextId++);
+  if (nextId > 0xffff_fff0) nextId = 1;
+  active.set(tree.id, tree);
+  syncRef();
+  helper.send({ op: 'spawn', id: tree.id, command: request.command, args: request.args, cwd: request.cwd, env: request.env });
+  return tree;
+}
+
+/** The helper's pid while it runs (tests). */
+export function spawnHelperPid(): number | undefined {
+  return helper?.ready ? helper.process.pid : undefined;
+}
