@@ -1,4 +1,5 @@
-import { chmod, mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmod, mkdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FailureReason, JobPayload, JobStep } from '../protocol/index.js';
 import { systemClock, type Clock, type Logger } from '../shared/index.js';
@@ -144,7 +145,7 @@ export async function runJob(payload: JobPayload, deps: RunJobDeps, options: Run
 
   const runScript = async (name: string, commands: readonly string[], scriptEnv: Record<string, string>, limitMs: number, signal: AbortSignal): Promise<ScriptOutcome> => {
     const scriptPath = join(tmpDir, `script-${++scriptCounter}-${name}.sh`);
-    await writeFile(scriptPath, buildBashScript({ commands, cwd: projectDir }), { mode: 0o700 });
+    writeFileSync(scriptPath, buildBashScript({ commands, cwd: projectDir }), { mode: 0o700 });
     return executor.runScript({
       name, scriptPath, cwd: projectDir, env: scriptEnv, timeoutMs: limitMs, killGraceMs, signal, readOnlyPaths,
       onOutput: (chunk) => log.write(chunk),
@@ -170,12 +171,11 @@ export async function runJob(payload: JobPayload, deps: RunJobDeps, options: Run
 
   try {
     write(`Running with runnel (executor: ${executor.name})\n`);
-    // Independent directories: made at once (each is a file-system round trip on a slow disk).
-    await Promise.all([
-      mkdir(projectDir, { recursive: true }),
-      mkdir(homeDir, { recursive: true, mode: 0o700 }),
-      mkdir(tmpDir, { recursive: true, mode: 0o700 }),
-    ]);
+    // Three small directory operations, made without yielding: through the thread pool each is
+    // a round trip that, on a runner busy with other jobs, costs far more than the call.
+    mkdirSync(projectDir, { recursive: true });
+    mkdirSync(homeDir, { recursive: true, mode: 0o700 });
+    mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
 
     phase = await section('prepare_executor', `Preparing the "${executor.name}" executor`, () => guarded(async () => {
       const job: ExecutorJob = {
@@ -356,7 +356,7 @@ async function makeJobDir(buildsRoot: string, prefix: string): Promise<string> {
       root.catch(() => buildsRoots.delete(buildsRoot));
     }
     try {
-      return await mkdtemp(join(await root, prefix));
+      return mkdtempSync(join(await root, prefix));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw error;
       buildsRoots.delete(buildsRoot);
