@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { admission, following, refusal, shouldPause } from './definition-policies-buddy.js';
+import { admission, admitsAlone, following, refusal, shouldPause } from './definition-policies-buddy.js';
 import { effectiveSettings, PRIORITY_VALUE } from './buddy-pipeline-settings.js';
 
 const buddy = (settings: Record<string, unknown> = {}) => effectiveSettings({ source: 'actions', isDefault: false, priority: PRIORITY_VALUE.NORMAL, settings });
@@ -20,6 +20,18 @@ describe('Buddy definition policies (pure decisions)', () => {
     assert.deepEqual(admission(buddy(), run(2, 'created'), [run(1, 'running'), run(2, 'created')]), { admit: false, terminate: [] });
     assert.deepEqual(admission(buddy(), run(2, 'created'), [run(2, 'created')]), { admit: true, terminate: [] });
     assert.deepEqual(admission(buddy({ concurrent_pipeline_runs: true }), run(2, 'created'), [run(1, 'running')]), { admit: true, terminate: [] });
+  });
+
+  it('decides without the other runs only where they cannot change the answer', () => {
+    const others = [[], [run(1, 'running')], [run(1, 'running', 'dev'), run(2, 'pending')]];
+    for (const settings of [buddy(), buddy({ concurrent_pipeline_runs: true }), buddy({ terminate_stale_runs: true }), buddy({ concurrent_pipeline_runs: true, terminate_stale_runs: true })]) {
+      if (!admitsAlone(settings)) continue;
+      for (const list of others) assert.deepEqual(admission(settings, run(3, 'created'), list), admission(settings, run(3, 'created'), []));
+    }
+    assert.equal(admitsAlone(buddy({ concurrent_pipeline_runs: true })), true);
+    assert.equal(admitsAlone(buddy()), false);
+    assert.equal(admitsAlone(buddy({ concurrent_pipeline_runs: true, terminate_stale_runs: true })), false);
+    assert.equal(admitsAlone(effectiveSettings({ source: 'ci_file', isDefault: true, priority: 0, settings: {} })), true);
   });
 
   it('terminates the runs in progress on the same ref when terminate_stale_runs is set', () => {

@@ -49,6 +49,11 @@ export function admission(settings: EffectiveSettings, run: RunView, others: Run
   return { admit: active.length === 0, terminate };
 }
 
+/** Whether `admission` decides without looking at the other runs (it then admits, terminating nothing). */
+export function admitsAlone(settings: EffectiveSettings): boolean {
+  return settings.concurrent_pipeline_runs && !settings.terminate_stale_runs;
+}
+
 /** After a run ended: which waiting runs start and which end skipped. */
 export function following(settings: EffectiveSettings, others: RunView[]): { start: number[]; skip: number[] } {
   const waiting = others.filter((r) => r.status === 'created' && !r.delayed).sort((a, b) => a.id - b.id);
@@ -101,7 +106,12 @@ export function createBuddyPolicies(deps: BuddyPolicyDeps): DefinitionPolicies {
     async admit(tx, definition, run: Run) {
       if (run.parentRunId !== null) return true;
       if (isDelayed(run, deps.now())) return false; // delay_until: the delay loop or RUN_DELAYED starts it
-      const decision = admission(effectiveSettings(definition), { id: run.id, status: run.status, ref: run.ref }, await others(tx, definition));
+      const settings = effectiveSettings(definition);
+      // Concurrent runs that terminate nothing are admitted whatever else runs (GitLab CI's
+      // default definition): no need to read the other runs, which is a query per new run.
+      const decision = admitsAlone(settings)
+        ? admission(settings, { id: run.id, status: run.status, ref: run.ref }, [])
+        : admission(settings, { id: run.id, status: run.status, ref: run.ref }, await others(tx, definition));
       // Terminating takes the other run's lock, so it happens after this transaction.
       for (const id of decision.terminate) {
         setImmediate(() => { deps.terminate(id).catch((error: unknown) => deps.logger.error({ err: error, runId: id }, 'terminate stale run failed')); });
