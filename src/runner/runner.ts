@@ -21,12 +21,6 @@ export interface RunnerOptions {
   /** Log cap per job. */
   logLimitBytes?: number;
   killGraceMs?: number;
-  /**
-   * Delete each job's directory once the job is reported (default). A caller that deletes the
-   * whole builds root itself when the runner stops (`runnel run`) saves a recursive delete per
-   * job while jobs still run.
-   */
-  removeBuildDirs?: boolean;
 }
 
 /**
@@ -133,7 +127,7 @@ export function createRunner(options: RunnerOptions) {
     } catch (error) {
       jobLog.error({ err: error }, 'job result could not be reported');
     }
-    if (result && options.removeBuildDirs !== false) {
+    if (result) {
       const removal = rm(result.buildDir, { recursive: true, force: true }).catch((error: unknown) => jobLog.warn({ err: error }, 'build directory not removed'));
       removing.add(removal);
       void removal.finally(() => removing.delete(removal));

@@ -125,8 +125,6 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<{ resu
       cache: createDirCacheStore(join(dataDir, 'cache')), buildsRoot: buildsDir,
       concurrency: Math.max(1, options.concurrency ?? cpus().length), logger,
       pollWaitMs: 30_000, keepAliveMs: 5_000,
-      // The data directory (builds included) is deleted whole when the run ends.
-      removeBuildDirs: false,
     });
     runner.start();
     for (const loop of loops) loop.start();
