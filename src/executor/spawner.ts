@@ -235,6 +235,14 @@ export function spawnTreeLeader(request: SpawnRequest): TreeChild {
   return tree;
 }
 
+/**
+ * Starts the helper ahead of the first spawn (a runner starting up), so that its first jobs do
+ * not fork this process while it boots. Does nothing when it runs or is switched off.
+ */
+export function startSpawnHelper(): void {
+  if (process.env.RUNNEL_SPAWN_HELPER !== 'off' && !helper) startHelper();
+}
+
 /** The helper's pid while it runs (tests). */
 export function spawnHelperPid(): number | undefined {
   return helper?.ready ? helper.process.pid : undefined;

@@ -2,7 +2,7 @@
 import { rm } from 'node:fs/promises';
 import { AppError, type Logger } from '../shared/index.js';
 import { stopRequested, type JobPayload, type RunnerConnection } from '../protocol/index.js';
-import { createGitObjectReaders, runJob, type CacheStore, type Executor, type GitObjectReaders, type JobResult } from '../executor/index.js';
+import { createGitObjectReaders, runJob, startSpawnHelper, type CacheStore, type Executor, type GitObjectReaders, type JobResult } from '../executor/index.js';
 import { createTraceUploader } from './trace-uploader.js';
 
 export interface RunnerOptions {
@@ -137,6 +137,7 @@ export function createRunner(options: RunnerOptions) {
   return {
     start(): void {
       if (workers.length) return;
+      startSpawnHelper();
       workers = Array.from({ length: options.concurrency }, (_, i) => worker(i));
     },
     /** Stops polling; running jobs are canceled when `cancelRunning`, else awaited. */
