@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
+import { parsePackedRefs } from '../shared/index.js';
 
 /**
  * What the in-process checkout needs to know about the bare repository it reads from, read from
@@ -77,14 +78,4 @@ export async function listBranches(gitDir: string): Promise<Map<string, string>>
     if (/^[0-9a-f]{40}$/.test(oid)) branches.set(path.slice(headsDir.length + 1), oid);
   }));
   return branches;
-}
-
-/** `packed-refs` lines → ref name → object id (peeled `^` lines are skipped). */
-export function parsePackedRefs(text: string): Map<string, string> {
-  const refs = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const m = /^([0-9a-f]{40}) (refs\/\S+)$/.exec(line);
-    if (m) refs.set(m[2]!, m[1]!);
-  }
-  return refs;
 }

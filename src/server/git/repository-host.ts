@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { appendFile, mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AppError, type Logger } from '../../shared/index.js';
+import { branchTipFromFiles } from './branch-files.js';
 import { matchesGlob } from './glob-pattern.js';
 import { isObjectId, isSafeRefName, isZeroObjectId, normalizeTreePath, parseBatchCheck, type ObjectInfo } from './object-names.js';
 import { parseBatchOutput, type BatchObject } from './batch-output.js';
@@ -234,6 +235,12 @@ export function createRepositoryHost({ reposDir, gitBinary = 'git', logger }: Re
       else if (!isSafeRefName(ref)) return null;
       else if (ref.startsWith('refs/')) candidates = [ref];
       else candidates = [`refs/heads/${ref}`, `refs/tags/${ref}`];
+      // A branch is answered from the ref files when they can (no round trip to git, which is
+      // most of what resolving costs); a short name that is no branch is then tried as a tag.
+      const branch = candidates[0]!.startsWith('refs/heads/') ? branchTipFromFiles(gitDir, candidates[0]!.slice('refs/heads/'.length)) : undefined;
+      if (typeof branch === 'string') return branch;
+      if (branch === null) candidates = candidates.slice(1);
+      if (candidates.length === 0) return null;
       const found = await readObjects(gitDir, candidates.map((c) => `${c}^{commit}`));
       return found.find((info) => info !== null)?.oid ?? null;
     },
