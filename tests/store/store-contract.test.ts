@@ -125,6 +125,15 @@ for (const target of await testDatabases()) {
       assert.equal((await store.jobs.readLog(job.id, 3)).toString(), 'lo world');
       assert.equal((await store.jobs.readLog(job.id, 8)).toString(), 'rld');
       assert.equal((await store.jobs.byId(job.id))!.logSize, 11);
+      await store.transaction(async (tx) => {
+        assert.equal(await tx.jobs.appendLog(job.id, 11, enc('!')), true, 'inside a transaction too');
+      });
+      // The size moves only with its chunk: an append whose chunk cannot be stored (a chunk
+      // already sits at that offset, as if the size had been set back) leaves the size alone.
+      await store.jobs.update(job.id, { logSize: 11 });
+      await assert.rejects(store.jobs.appendLog(job.id, 11, enc('?')));
+      assert.equal((await store.jobs.byId(job.id))!.logSize, 11);
+      assert.equal((await store.jobs.readLog(job.id)).toString(), 'hello world!');
     });
 
     it('lists runs with GitLab\'s filters, counts up to a cap and reads the Pipeline view, inside and outside transactions alike', async () => {

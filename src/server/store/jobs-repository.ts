@@ -269,10 +269,15 @@ export function createJobsRepository(db: Kysely<Tables>, dialect: DialectName) {
     // ---- logs ----
     async appendLog(jobId: number, offset: number, data: Uint8Array): Promise<boolean> {
       // The guard on log_size makes a duplicate or out-of-order append a no-op instead of a gap.
-      const r = await db.updateTable('jobs').set({ log_size: offset + data.length }).where('id', '=', jobId).where('log_size', '=', offset).executeTakeFirst();
-      if (Number(r.numUpdatedRows) === 0) return false;
-      await db.insertInto('job_log_chunks').values({ job_id: jobId, offset, data }).execute();
-      return true;
+      // Size and chunk are written in one transaction: a crash between the two would otherwise
+      // leave a size that counts a chunk never stored, and the runner's resend refused as stale.
+      const append = async (q: typeof db): Promise<boolean> => {
+        const r = await q.updateTable('jobs').set({ log_size: offset + data.length }).where('id', '=', jobId).where('log_size', '=', offset).executeTakeFirst();
+        if (Number(r.numUpdatedRows) === 0) return false;
+        await q.insertInto('job_log_chunks').values({ job_id: jobId, offset, data }).execute();
+        return true;
+      };
+      return db.isTransaction ? append(db) : db.transaction().execute((trx) => append(trx));
     },
     async readLog(jobId: number, from = 0): Promise<Buffer> {
       const rows = await db.selectFrom('job_log_chunks').select(['offset', 'data']).where('job_id', '=', jobId)
