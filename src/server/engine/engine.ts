@@ -329,7 +329,7 @@ export function createEngine(deps: EngineDeps) {
     const current = ok ? offset + data.length : ((await store.jobs.byId(job.id))?.logSize ?? 0);
     if (ok) {
       await renewLease(job);
-      events.jobChanged(job.id, job.runId);
+      events.jobChanged(job.id, job.runId, true);
     }
     return { ok, size: current };
   }

@@ -2,7 +2,7 @@ import type { EngineEvents } from './ports.js';
 
 export type EngineEvent =
   | { type: 'run'; runId: number; projectId: number }
-  | { type: 'job'; jobId: number; runId: number };
+  | { type: 'job'; jobId: number; runId: number; logOnly?: boolean };
 
 /**
  * In-process fan-out of engine events: wakes long-polling runners the moment a job is queued
@@ -21,8 +21,9 @@ export function createNotifier() {
     runChanged(runId, projectId) {
       for (const l of listeners) l({ type: 'run', runId, projectId });
     },
-    jobChanged(jobId, runId) {
-      for (const l of listeners) l({ type: 'job', jobId, runId });
+    jobChanged(jobId, runId, logOnly) {
+      const event: EngineEvent = logOnly ? { type: 'job', jobId, runId, logOnly } : { type: 'job', jobId, runId };
+      for (const l of listeners) l(event);
     },
   };
 

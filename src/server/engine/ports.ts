@@ -22,7 +22,8 @@ export interface RepositoryAccess {
 export interface EngineEvents {
   jobQueued(): void;
   runChanged(runId: number, projectId: number): void;
-  jobChanged(jobId: number, runId: number): void;
+  /** `logOnly`: only the job's log grew (its status and other fields are as they were). */
+  jobChanged(jobId: number, runId: number, logOnly?: boolean): void;
 }
 
 export const NO_EVENTS: EngineEvents = { jobQueued: () => undefined, runChanged: () => undefined, jobChanged: () => undefined };

@@ -45,6 +45,8 @@ export function createWebhooks(deps: { store: Store; clock: Clock; logger: Logge
 
   /** Notifier listener: queues the event's enqueue work in order, off the caller's path. */
   function onEvent(event: EngineEvent): void {
+    // A growing log changes nothing a job hook reports (GitLab sends none for it): no read.
+    if (event.type === 'job' && event.logOnly) return;
     chain = chain.then(() => enqueueFor(event)).catch((error: unknown) => logger.warn({ err: error }, 'webhook enqueue failed'));
   }
 
