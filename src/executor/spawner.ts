@@ -17,7 +17,8 @@ import { EventEmitter } from 'node:events';
  *   follows.
  * The process is a session and group leader (detached), its stdin is /dev/null.
  * If the helper dies, its children that are still running are SIGKILLed (by group) and each
- * gets `error` then `close`; the next spawn starts a new helper. RUNNEL_SPAWN_HELPER=off in this
+ * gets `error` then `close`; the next spawn starts a new helper (after three helpers that died
+ * within a second of starting, this process spawns directly). RUNNEL_SPAWN_HELPER=off in this
  * process's environment spawns directly.
  */
 export interface TreeChild extends EventEmitter {
@@ -107,6 +108,9 @@ interface Helper {
 }
 
 let helper: (Helper & { ready: boolean }) | null = null;
+/** Helpers that ended within a second of starting; after three, trees are spawned directly. */
+let earlyDeaths = 0;
+const MAX_EARLY_DEATHS = 3;
 const active = new Map<number, HelperChild>();
 let nextId = 1;
 
@@ -137,8 +141,13 @@ function startHelper(): void {
     }
     buffered = at === buffered.length ? Buffer.alloc(0) : Buffer.from(buffered.subarray(at));
   });
+  const startedAt = Date.now();
+  let ended = false;
   const died = () => {
+    if (ended) return;
+    ended = true;
     if (helper === self) helper = null;
+    if (Date.now() - startedAt < 1_000) earlyDeaths++;
     for (const [id, tree] of active) {
       active.delete(id);
       if (tree.pid !== undefined) {
@@ -224,7 +233,7 @@ function spawnDirect(request: SpawnRequest): TreeChild {
  * first spawns of a process) and when switched off, directly.
  */
 export function spawnTreeLeader(request: SpawnRequest): TreeChild {
-  if (process.env.RUNNEL_SPAWN_HELPER === 'off') return spawnDirect(request);
+  if (process.env.RUNNEL_SPAWN_HELPER === 'off' || earlyDeaths >= MAX_EARLY_DEATHS) return spawnDirect(request);
   if (!helper) startHelper();
   if (!helper?.ready) return spawnDirect(request);
   const tree = new HelperChild(helper, nextId++);
@@ -240,7 +249,7 @@ export function spawnTreeLeader(request: SpawnRequest): TreeChild {
  * not fork this process while it boots. Does nothing when it runs or is switched off.
  */
 export function startSpawnHelper(): void {
-  if (process.env.RUNNEL_SPAWN_HELPER !== 'off' && !helper) startHelper();
+  if (process.env.RUNNEL_SPAWN_HELPER !== 'off' && earlyDeaths < MAX_EARLY_DEATHS && !helper) startHelper();
 }
 
 /** The helper's pid while it runs (tests). */
