@@ -36,7 +36,7 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: HttpDeps): vo
   const totals = createTtlCache<number>(5_000, 2_000);
 
   app.get<{ Params: Params }>('/api/v4/projects/:id/pipelines', async (request, reply) => {
-    const { project, access } = await projectContext(request, deps, { jobToken: true });
+    const { project, access } = knownProjectContext(request, deps, { jobToken: true }) ?? await projectContext(request, deps, { jobToken: true });
     allow(access.readPipelines);
     const params = ciParams(request);
     const p = new Problems();
