@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
@@ -9,8 +10,12 @@ export function randomToken(prefix: string, bytes = 24): string {
   return prefix + randomBytes(bytes).toString('base64url');
 }
 
+// Node's one-shot `crypto.hash` (20.12+) digests a short string in about a third of the time of
+// createHash (no Hash object); the engines field still admits 20.11, which lacks it.
+const oneShot = typeof crypto.hash === 'function' ? crypto.hash : null;
+
 export function digestToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return oneShot ? oneShot('sha256', token, 'hex') : createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
 export function sameSecret(a: string, b: string): boolean {

@@ -75,11 +75,25 @@ export function createAccounts({ store, clock, logger }: AccountsDeps) {
   const recent = new Map<string, { result: Authenticated; until: number }>();
   const RECENT_MS = 1_000;
 
+  function rememberedByDigest(digest: string, now: number): Authenticated | undefined {
+    const hit = recent.get(digest);
+    if (hit && hit.until > now && (hit.result.token.expiresAt === null || hit.result.token.expiresAt > now)) return hit.result;
+    return undefined;
+  }
+
+  /**
+   * authenticate's answer when the token was accepted less than a second ago (no I/O, so no
+   * promise): the hot path of every API request. Undefined means "ask authenticate".
+   */
+  function remembered(token: string): Authenticated | undefined {
+    return recent.size === 0 ? undefined : rememberedByDigest(digestToken(token), clock.now());
+  }
+
   async function authenticate(token: string): Promise<Authenticated | { rejected: TokenRejection }> {
     const digest = digestToken(token);
     const now = clock.now();
-    const hit = recent.get(digest);
-    if (hit && hit.until > now && (hit.result.token.expiresAt === null || hit.result.token.expiresAt > now)) return hit.result;
+    const hit = rememberedByDigest(digest, now);
+    if (hit) return hit;
     const result = await lookUp(digest);
     if ('user' in result) {
       if (recent.size > 10_000) recent.clear();
@@ -128,7 +142,7 @@ export function createAccounts({ store, clock, logger }: AccountsDeps) {
   }
 
   return {
-    createUser, createToken, authenticate, signIn, ensureRoot, setPassword,
+    createUser, createToken, authenticate, remembered, signIn, ensureRoot, setPassword,
     revokeToken: async (id: number) => { recent.clear(); return store.tokens.revoke(id); },
   };
 }

@@ -1,6 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { isAppError } from '../../shared/index.js';
-import { ANONYMOUS, presentedToken, resolveCaller, type Caller } from './caller.js';
+import { ANONYMOUS, knownCaller, presentedToken, resolveCaller, type Caller } from './caller.js';
 import type { HttpDeps } from './deps.js';
 import { buddyError, gitlabError } from './errors.js';
 import { HttpReply } from './http-reply.js';
@@ -62,9 +62,20 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
     done(null, payload);
   });
 
-  // Tokens may arrive in the body (private_token), so the caller is resolved after parsing.
-  app.addHook('preHandler', async (request) => {
-    request.caller = apiOf(request.url) === 'other' ? ANONYMOUS : await resolveCaller(deps.accounts, presentedToken(request));
+  // Tokens may arrive in the body (private_token), so the caller is resolved after parsing. A
+  // token accepted less than a second ago is known without I/O: no promise then.
+  app.addHook('preHandler', (request, _reply, done) => {
+    if (apiOf(request.url) === 'other') {
+      request.caller = ANONYMOUS;
+      return done();
+    }
+    const token = presentedToken(request);
+    const known = knownCaller(deps.accounts, token);
+    if (known) {
+      request.caller = known;
+      return done();
+    }
+    resolveCaller(deps.accounts, token).then((caller) => { request.caller = caller; done(); }, done);
   });
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {

@@ -7,6 +7,7 @@ import * as m001 from './migrations/001-foundation.js';
 import * as m002 from './migrations/002-engine.js';
 import * as m003 from './migrations/003-gitlab-api.js';
 import * as m004 from './migrations/004-buddy-api.js';
+import * as m005 from './migrations/005-runs-listing-index.js';
 
 type Step = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> };
 
@@ -19,6 +20,7 @@ const STEPS: Array<[string, Step]> = [
   ['002-engine', m002],
   ['003-gitlab-api', m003],
   ['004-buddy-api', m004],
+  ['005-runs-listing-index', m005],
 ];
 
 export async function migrateToLatest(database: Database): Promise<{ applied: string[] }> {

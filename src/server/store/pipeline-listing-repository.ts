@@ -57,6 +57,8 @@ function freezeView(view: PipelineView): PipelineView {
   return Object.freeze(view);
 }
 
+const viewOfRows = ([row]: unknown[][]): PipelineView | null => (row ? freezeView(viewRow(row)) : null);
+
 /**
  * The lean reads behind GitLab's pipeline listings and the Pipeline entity, the hottest reads of
  * the API. Counting stops at a cap: GitLab omits X-Total above 10,000 rows, so counting the
@@ -79,18 +81,33 @@ export function createPipelineListingRepository(db: Kysely<Tables>, reader: Sqli
       const result = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, [...parameters]));
       return map(result.rows.map((row) => Object.values(row)));
     }
+    return readNow(reader, key, text, parameters, map);
+  }
+
+  /** A read on the read-only connection, synchronous as better-sqlite3 is; kept until the next commit. */
+  function readNow<T>(reader: SqliteReader, key: string, text: string, parameters: readonly unknown[], map: (rows: unknown[][]) => T): T {
+    let value = kept(reader, key) as T | undefined;
+    if (value === undefined) {
+      value = map(reader.all(text, parameters));
+      keep(key, value);
+    }
+    return value;
+  }
+
+  /** The result kept under `key`, if the database has not changed since it was read. */
+  function kept(reader: SqliteReader, key: string): unknown {
     const version = reader.version();
     if (version !== resultsVersion) {
       results.clear();
       resultsVersion = version;
+      return undefined;
     }
-    let value = results.get(key) as T | undefined;
-    if (value === undefined) {
-      value = map(reader.all(text, parameters));
-      if (results.size >= 256) results.clear();
-      results.set(key, value);
-    }
-    return value;
+    return results.get(key);
+  }
+
+  function keep(key: string, value: unknown): void {
+    if (results.size >= 256) results.clear();
+    results.set(key, value);
   }
 
   // Compiled listing queries by their inputs; a page of a filter is asked for again and again.
@@ -156,7 +173,23 @@ export function createPipelineListingRepository(db: Kysely<Tables>, reader: Sqli
     /** The Pipeline entity's data of run `id`, or null when there is no such run (shared and frozen, as list's). */
     async view(id: number): Promise<PipelineView | null> {
       const [text, parameters] = viewQuery(id);
-      return read(`view\u0000${id}`, text, parameters, ([row]) => (row ? freezeView(viewRow(row)) : null));
+      return read(`view\u0000${id}`, text, parameters, viewOfRows);
+    },
+    /**
+     * view's answer without a promise where this store reads synchronously (SQLite in a file, on
+     * the read-only connection; never inside a transaction); undefined elsewhere, where the
+     * caller awaits view instead. Never stale either way.
+     */
+    viewNow(id: number): PipelineView | null | undefined {
+      if (!reader) return undefined;
+      const key = `view\u0000${id}`;
+      let value = kept(reader, key) as PipelineView | null | undefined;
+      if (value === undefined) {
+        const [text, parameters] = viewQuery(id);
+        value = viewOfRows(reader.all(text, parameters));
+        keep(key, value);
+      }
+      return value;
     },
     /** The newest run id per ref, for refs of one kind (branch or tag), children excluded. */
     async newestPerRef(projectId: number, tag: boolean): Promise<Array<{ ref: string; id: number }>> {

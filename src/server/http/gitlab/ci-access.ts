@@ -15,10 +15,19 @@ import { createTtlCache } from './ttl-cache.js';
 const PROJECT_CACHE_MS = 1_000;
 const projectCaches = new WeakMap<HttpDeps, ReturnType<typeof createTtlCache<{ project: Project; access: ProjectAccess }>>>();
 
-async function findProject(deps: HttpDeps, id: string, user: User | null): Promise<{ project: Project; access: ProjectAccess }> {
+function projectCache(deps: HttpDeps) {
   let cache = projectCaches.get(deps);
   if (!cache) { cache = createTtlCache(PROJECT_CACHE_MS, 5_000); projectCaches.set(deps, cache); }
-  const key = `${user?.id ?? 0}\u0000${user?.admin ? 1 : 0}${user?.state ?? ''}\u0000${id}`;
+  return cache;
+}
+
+function projectKey(id: string, user: User | null): string {
+  return `${user?.id ?? 0}\u0000${user?.admin ? 1 : 0}${user?.state ?? ''}\u0000${id}`;
+}
+
+async function findProject(deps: HttpDeps, id: string, user: User | null): Promise<{ project: Project; access: ProjectAccess }> {
+  const cache = projectCache(deps);
+  const key = projectKey(id, user);
   const hit = cache.get(key);
   if (hit) return hit;
   const found = await deps.projects.find(id, user ? { user } : { user: null });
@@ -77,6 +86,20 @@ export async function projectContext(request: FastifyRequest, deps: HttpDeps, op
   else if (caller.user) requireScope(caller, ['api', 'read_api']);
   const { project, access } = await findProject(deps, id, caller.user);
   return { project, access, user: caller.user, job: null };
+}
+
+/**
+ * projectContext's answer when it needs no I/O (no job token to look up, the project resolved
+ * for this caller less than a second ago), checked in the same order and failing the same way;
+ * undefined means "ask projectContext". The hot GET routes answer without a promise this way.
+ */
+export function knownProjectContext(request: FastifyRequest, deps: HttpDeps, options: AccessOptions = {}): ProjectContext | undefined {
+  const caller = request.caller;
+  if (!caller.user && options.jobToken && jobTokenOf(request) !== null) return undefined;
+  if (options.write) requireScope(caller, ['api']);
+  else if (caller.user) requireScope(caller, ['api', 'read_api']);
+  const hit = projectCache(deps).get(projectKey((request.params as { id?: string }).id ?? '', caller.user));
+  return hit && { project: hit.project, access: hit.access, user: caller.user, job: null };
 }
 
 /** 403 `{"message":"403 Forbidden"}` unless `ok`. */

@@ -42,7 +42,33 @@ export function setPageHeaders(request: FastifyRequest, reply: FastifyReply, pag
     reply.header('x-total', String(total));
     reply.header('x-total-pages', String(totalPages));
   }
-  const url = new URL(request.url, baseUrl);
+  reply.header('link', linkHeader(request.url, baseUrl, page, total));
+}
+
+// The Link header depends on the request's URL, the base URL, the page and the total only, and
+// a list is asked for with the same URL again and again: its text is kept (two URL parses and
+// four URLSearchParams per request otherwise). Not for long URLs, nor URLs carrying a token
+// (private_token, access_token, job_token), which are not to be kept in memory.
+const linkTexts = new Map<string, string>();
+
+function linkHeader(requestUrl: string, baseUrl: string, page: Page, total: number): string {
+  if (requestUrl.length > 512 || requestUrl.includes('_token')) return writeLinkHeader(requestUrl, baseUrl, page, total);
+  const key = `${page.page}\u0000${page.perPage}\u0000${total}\u0000${baseUrl}\u0000${requestUrl}`;
+  let text = linkTexts.get(key);
+  if (text === undefined) {
+    text = writeLinkHeader(requestUrl, baseUrl, page, total);
+    if (linkTexts.size >= 1_000) linkTexts.clear();
+    linkTexts.set(key, text);
+  }
+  return text;
+}
+
+function writeLinkHeader(requestUrl: string, baseUrl: string, page: Page, total: number): string {
+  const totalPages = Math.max(Math.ceil(total / page.perPage), 1);
+  const next = page.page < totalPages ? page.page + 1 : null;
+  const prev = page.page > 1 && page.page <= totalPages ? page.page - 1 : null;
+  const countsShown = total <= 10_000;
+  const url = new URL(requestUrl, baseUrl);
   const base = new URL(baseUrl);
   const link = (p: number) => {
     const params = new URLSearchParams();
@@ -57,5 +83,5 @@ export function setPageHeaders(request: FastifyRequest, reply: FastifyReply, pag
   if (next !== null) links.push(`${link(next)}; rel="next"`);
   links.push(`${link(1)}; rel="first"`);
   if (countsShown) links.push(`${link(totalPages)}; rel="last"`);
-  reply.header('link', links.join(', '));
+  return links.join(', ');
 }

@@ -22,6 +22,14 @@ export async function pipelineViewInProject(deps: HttpDeps, project: Project, pi
   return view;
 }
 
+/** pipelineViewInProject's answer when the store has it without a promise (store's viewNow); else undefined. */
+export function pipelineViewInProjectNow(deps: HttpDeps, project: Project, pipelineId: string | undefined): PipelineView | undefined {
+  const view = deps.store.pipelineListing.viewNow(integerPath(pipelineId, 'pipeline_id'));
+  if (view === undefined) return undefined;
+  if (!view || view.projectId !== project.id) notFound();
+  return view;
+}
+
 /** The Pipeline entity's data of a run already in hand, with its user and "passed with warnings" looked up. */
 export async function pipelineViewOf(deps: HttpDeps, run: Run): Promise<PipelineView> {
   const user = run.userId !== null ? await deps.store.users.byId(run.userId) : null;

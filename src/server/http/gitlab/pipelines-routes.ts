@@ -3,12 +3,12 @@ import { AppError } from '../../../shared/index.js';
 import { JOB_STATUSES } from '../../engine/index.js';
 import type { Store } from '../../store/index.js';
 import type { HttpDeps } from '../deps.js';
-import { allow, badRequest, projectContext } from './ci-access.js';
+import { allow, badRequest, knownProjectContext, projectContext } from './ci-access.js';
 import { optionalBoolean, optionalDate, optionalEnum, optionalString, Problems, requiredString, ciParams } from './ci-params.js';
 import { readPage, setPageHeaders } from './pagination.js';
 import { createTtlCache } from './ttl-cache.js';
 import { pipelineBody, pipelineListBody } from './pipeline-json.js';
-import { pipelineViewInProject, presentPipeline, runInProject } from './pipeline-presenter.js';
+import { pipelineViewInProject, pipelineViewInProjectNow, presentPipeline, runInProject } from './pipeline-presenter.js';
 import { jsonText } from '../http-reply.js';
 import { createPipelineFor } from './pipeline-create.js';
 import { testReport, testReportSummary, type JobReport, type StoredTestCase } from './test-report.js';
@@ -36,7 +36,7 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: HttpDeps): vo
   const totals = createTtlCache<number>(5_000, 2_000);
 
   app.get<{ Params: Params }>('/api/v4/projects/:id/pipelines', async (request, reply) => {
-    const { project, access } = await projectContext(request, deps, { jobToken: true });
+    const { project, access } = knownProjectContext(request, deps, { jobToken: true }) ?? await projectContext(request, deps, { jobToken: true });
     allow(access.readPipelines);
     const params = ciParams(request);
     const p = new Problems();
@@ -94,11 +94,21 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: HttpDeps): vo
   // The seed document's example sends POST here; GitLab itself answers 404 (docs/api-compatibility.md).
   app.post<{ Params: Params }>('/api/v4/projects/:id/pipelines/latest', latest);
 
-  app.get<{ Params: Params }>('/api/v4/projects/:id/pipelines/:pipeline_id', async (request, reply) => {
+  // The hottest read of the API: answered without a promise when the caller's project and the
+  // pipeline are at hand (ci-access's knownProjectContext, the store's viewNow), else awaited.
+  const getPipeline = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
     const { project, access } = await projectContext(request, deps, { jobToken: true });
     allow(access.readPipelines);
     const view = await pipelineViewInProject(deps, project, request.params.pipeline_id);
     return jsonText(reply, pipelineBody(view, project, deps.baseUrl(), true));
+  };
+  app.get<{ Params: Params }>('/api/v4/projects/:id/pipelines/:pipeline_id', (request, reply) => {
+    const known = knownProjectContext(request, deps, { jobToken: true });
+    if (!known) return getPipeline(request, reply);
+    allow(known.access.readPipelines);
+    const view = pipelineViewInProjectNow(deps, known.project, request.params.pipeline_id);
+    if (view === undefined) return getPipeline(request, reply);
+    return jsonText(reply, pipelineBody(view, known.project, deps.baseUrl(), true));
   });
 
   app.post<{ Params: Params }>('/api/v4/projects/:id/pipeline', async (request, reply) => {
