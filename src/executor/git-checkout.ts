@@ -1,5 +1,6 @@
 import type { GitInfo } from '../protocol/index.js';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from '../shared/index.js';
@@ -84,7 +85,7 @@ export async function gitCheckout(input: CheckoutInput): Promise<CheckoutOutcome
   const { git: info } = input;
   const depthArgs = info.depth > 0 ? ['--depth', String(info.depth)] : [];
   input.log(info.depth > 0 ? `Fetching changes with git depth set to ${info.depth}...\n` : 'Fetching changes...\n');
-  const simple = plainClone(info) && await isEmptyDir(input.projectDir);
+  const simple = plainClone(info) && isEmptyDir(input.projectDir);
   // Fastest: no process (embedded runner, repository on this disk), see local-checkout.ts.
   if (simple && input.local && /^[0-9a-f]{40}$/.test(info.sha)) {
     const done = await inProcess(input.local);
@@ -166,9 +167,9 @@ export async function gitCheckout(input: CheckoutInput): Promise<CheckoutOutcome
   }
 }
 
-async function isEmptyDir(dir: string): Promise<boolean> {
+function isEmptyDir(dir: string): boolean {
   try {
-    return (await readdir(dir)).length === 0;
+    return readdirSync(dir).length === 0;
   } catch {
     return false;
   }
