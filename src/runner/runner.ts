@@ -1,8 +1,8 @@
 
-import { rm } from 'node:fs/promises';
 import { AppError, type Logger } from '../shared/index.js';
 import { stopRequested, type JobPayload, type RunnerConnection } from '../protocol/index.js';
 import { createGitObjectReaders, runJob, startSpawnHelper, type CacheStore, type Executor, type GitObjectReaders, type JobResult } from '../executor/index.js';
+import { createBuildDirTrash } from './build-dir-trash.js';
 import { createTraceUploader } from './trace-uploader.js';
 
 export interface RunnerOptions {
@@ -34,8 +34,8 @@ export interface RunnerOptions {
 export function createRunner(options: RunnerOptions) {
   const stop = new AbortController();
   const running = new Set<AbortController>();
-  // Job directories being deleted after their job was reported (stop() waits for them).
-  const removing = new Set<Promise<void>>();
+  // Job directories are deleted after their job was reported (stop() waits for them).
+  const trash = createBuildDirTrash(options.buildsRoot, { logger: options.logger });
   let workers: Promise<void>[] = [];
   const log = options.logger;
   let readers: GitObjectReaders | null = null;
@@ -127,11 +127,7 @@ export function createRunner(options: RunnerOptions) {
     } catch (error) {
       jobLog.error({ err: error }, 'job result could not be reported');
     }
-    if (result) {
-      const removal = rm(result.buildDir, { recursive: true, force: true }).catch((error: unknown) => jobLog.warn({ err: error }, 'build directory not removed'));
-      removing.add(removal);
-      void removal.finally(() => removing.delete(removal));
-    }
+    if (result) trash.discard(result.buildDir);
   }
 
   return {
@@ -145,7 +141,7 @@ export function createRunner(options: RunnerOptions) {
       stop.abort();
       if (cancelRunning) for (const c of running) c.abort();
       await Promise.all(workers);
-      await Promise.all(removing);
+      await trash.flush();
       workers = [];
       await readers?.close();
     },
