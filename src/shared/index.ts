@@ -6,3 +6,4 @@ export * from './errors.js';
 export * from './clock.js';
 export * from './ids.js';
 export * from './logger.js';
+export * from './package-root.js';
