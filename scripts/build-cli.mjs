@@ -1,18 +1,19 @@
 #!/usr/bin/env node
-// Builds the `runnel` command (src/cli/main.ts) into dist/ as one esbuild bundle, split at its
-// dynamic imports: dist/main.js (what bin/runnel.mjs loads) and chunks beside it, so a command
-// loads only its own stack (`runnel run` never loads the server's HTTP layer). Why a bundle and
-// not tsc's file-per-module output: Node 20 resolves, reads and compiles each of ~200 modules
-// of ours and ~280 of Kysely's one by one, most of a short `runnel run`'s start-up
-// (docs/benchmarks.md, "Start-up of `runnel run`").
+// Builds the `runnel` command (src/cli/main.ts) into dist/ as one esbuild bundle: dist/runnel.cjs,
+// which bin/runnel.mjs loads with a V8 code cache, and dist/build.json (its content hash). Why a
+// bundle and not tsc's file-per-module output: Node 20 resolves, reads and compiles each of ~200
+// modules of ours and ~280 of Kysely's one by one, and that was most of a short `runnel run`'s
+// start-up (docs/benchmarks.md, "Start-up and end of `runnel run`"). Why CommonJS: on Node 20 only
+// a script (vm.Script) can be compiled from a code cache, not an ES module.
 //
 // Pure-JS packages on the local-run path (INLINE) are bundled and tree-shaken; every other
-// package stays an import of node_modules as before: native ones (better-sqlite3), those only
+// package stays a require() of node_modules as before: native ones (better-sqlite3), those only
 // the server loads (fastify, pg), and those loaded on first use through createRequire (pino,
 // re2js, cron-parser, the zip libraries), which esbuild does not follow anyway.
 //
 // Usage: node scripts/build-cli.mjs [OUTDIR]   (default dist/; also importable: buildCli())
-import { readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -45,19 +46,26 @@ const dependencies = {
 
 export async function buildCli({ outdir = join(root, 'dist') } = {}) {
   rmSync(outdir, { recursive: true, force: true });
+  const outfile = join(outdir, 'runnel.cjs');
   await build({
     absWorkingDir: root,
-    entryPoints: { main: join(root, 'src', 'cli', 'main.ts') },
-    outdir, chunkNames: 'chunk-[hash]',
-    bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20',
+    entryPoints: [join(root, 'src', 'cli', 'main.ts')],
+    outfile, bundle: true, format: 'cjs', platform: 'node', target: 'node20',
+    // Dynamic imports become lazily run module initialisers of the same file (and require()
+    // for packages), so a command still evaluates only its own modules.
+    supported: { 'dynamic-import': false },
+    // The sources are ES modules: import.meta.url is this file's URL, here as in src/.
+    define: { 'import.meta.url': '__runnelModuleUrl' },
+    banner: { js: "var __runnelModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
     // Whitespace and syntax only: names stay, so stack traces stay readable (and source maps
     // map them back with node --enable-source-maps).
     minifyWhitespace: true, minifySyntax: true, sourcemap: true,
-    // Inlined CommonJS packages (yaml) call require() for Node's built-ins.
-    banner: { js: "import { createRequire as __runnelCreateRequire } from 'node:module'; const require = __runnelCreateRequire(import.meta.url);" },
     plugins: [dependencies],
     logLevel: 'warning',
   });
+  // What bin/runnel.mjs keys its V8 code cache on: a new build never uses an old build's cache.
+  const hash = createHash('sha256').update(readFileSync(outfile)).digest('hex').slice(0, 16);
+  writeFileSync(join(outdir, 'build.json'), `${JSON.stringify({ main: 'runnel.cjs', hash })}\n`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
