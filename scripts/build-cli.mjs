@@ -12,6 +12,7 @@
 // re2js, cron-parser, the zip libraries), which esbuild does not follow anyway.
 //
 // Usage: node scripts/build-cli.mjs [OUTDIR]   (default dist/; also importable: buildCli())
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -44,6 +45,31 @@ const dependencies = {
   },
 };
 
+/** The in-memory store's migrated empty database, beside the bundle (memory-database.ts). */
+const IMAGE = 'migrated.sqlite';
+
+/** Saves migratedSqliteImage() of these sources: the same store code makes it, in a child process. */
+async function saveMigratedImage(file) {
+  const maker = `${file}.make-${process.pid}.cjs`;
+  await build({
+    absWorkingDir: root,
+    stdin: {
+      contents: "import { writeFileSync } from 'node:fs';\nimport { migratedSqliteImage } from './src/server/store/index.ts';\n"
+        + 'void migratedSqliteImage().then((image) => writeFileSync(process.argv[2], image));\n',
+      resolveDir: root, loader: 'ts', sourcefile: 'make-migrated-image.ts',
+    },
+    outfile: maker, bundle: true, format: 'cjs', platform: 'node', target: 'node20',
+    define: { 'import.meta.url': '__runnelModuleUrl' },
+    banner: { js: "var __runnelModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    plugins: [dependencies], logLevel: 'warning',
+  });
+  try {
+    execFileSync(process.execPath, [maker, file], { stdio: 'inherit', env: { ...process.env, NODE_PATH: join(root, 'node_modules') } });
+  } finally {
+    rmSync(maker, { force: true });
+  }
+}
+
 export async function buildCli({ outdir = join(root, 'dist') } = {}) {
   rmSync(outdir, { recursive: true, force: true });
   const outfile = join(outdir, 'runnel.cjs');
@@ -55,7 +81,7 @@ export async function buildCli({ outdir = join(root, 'dist') } = {}) {
     // for packages), so a command still evaluates only its own modules.
     supported: { 'dynamic-import': false },
     // The sources are ES modules: import.meta.url is this file's URL, here as in src/.
-    define: { 'import.meta.url': '__runnelModuleUrl' },
+    define: { 'import.meta.url': '__runnelModuleUrl', RUNNEL_MIGRATED_SQLITE_IMAGE: JSON.stringify(IMAGE) },
     banner: { js: "var __runnelModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
     // Whitespace and syntax only: names stay, so stack traces stay readable (and source maps
     // map them back with node --enable-source-maps).
@@ -63,6 +89,7 @@ export async function buildCli({ outdir = join(root, 'dist') } = {}) {
     plugins: [dependencies],
     logLevel: 'warning',
   });
+  await saveMigratedImage(join(outdir, IMAGE));
   // What bin/runnel.mjs keys its V8 code cache on: a new build never uses an old build's cache.
   const hash = createHash('sha256').update(readFileSync(outfile)).digest('hex').slice(0, 16);
   writeFileSync(join(outdir, 'build.json'), `${JSON.stringify({ main: 'runnel.cjs', hash })}\n`);
