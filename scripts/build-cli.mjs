@@ -6,7 +6,7 @@
 // start-up (docs/benchmarks.md, "Start-up and end of `runnel run`"). Why CommonJS: on Node 20 only
 // a script (vm.Script) can be compiled from a code cache, not an ES module.
 //
-// Pure-JS packages on the local-run path (INLINE) are bundled and tree-shaken; every other
+// Pure-JS packages on the local-run path (INLINE) are bundled; every other
 // package stays a require() of node_modules as before: native ones (better-sqlite3), those only
 // the server loads (fastify, pg), and those loaded on first use through createRequire (pino,
 // re2js, cron-parser, the zip libraries), which esbuild does not follow anyway.
@@ -35,7 +35,7 @@ const dependencies = {
     });
     // kysely-runtime.ts takes Kysely's values from its CommonJS build with createRequire (faster
     // than its ES build when not bundled, and esbuild would not follow it): in the bundle the
-    // same names come from a static import, so Kysely is inlined and tree-shaken.
+    // same names come from a static import, so Kysely is inlined.
     b.onLoad({ filter: /[\\/]src[\\/]server[\\/]store[\\/]kysely-runtime\.ts$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
       const load = "createRequire(import.meta.url)('kysely')";
@@ -83,8 +83,8 @@ export async function buildCli({ outdir = join(root, 'dist') } = {}) {
     // The sources are ES modules: import.meta.url is this file's URL, here as in src/.
     define: { 'import.meta.url': '__runnelModuleUrl', RUNNEL_MIGRATED_SQLITE_IMAGE: JSON.stringify(IMAGE) },
     banner: { js: "var __runnelModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-    // Whitespace and syntax only: names stay, so stack traces stay readable (and source maps
-    // map them back with node --enable-source-maps).
+    // Whitespace and syntax only: names stay, so stack traces stay readable. Node does not apply
+    // source maps to a vm.Script (--enable-source-maps does nothing here): the map is for tools.
     minifyWhitespace: true, minifySyntax: true, sourcemap: true,
     plugins: [dependencies],
     logLevel: 'warning',

@@ -8,7 +8,7 @@ import type * as KyselyModule from 'kysely';
  * tenth of a short `runnel run`. Every value imported from Kysely comes from this module, so
  * only one copy of it is ever loaded; type-only imports may name 'kysely' directly (erased).
  * The built CLI (scripts/build-cli.mjs) replaces the require below with a static import, so
- * there Kysely is bundled and tree-shaken instead of loaded file by file.
+ * there Kysely is bundled instead of loaded file by file.
  */
 const kysely = createRequire(import.meta.url)('kysely') as typeof KyselyModule;
 
