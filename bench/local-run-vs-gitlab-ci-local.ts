@@ -5,11 +5,10 @@
  * end to end as a user runs them (process start to exit), alternating, ROUNDS rounds each;
  * prints min/median per tool and the ratio peer/runnel measured in this same run.
  *
- * runnel is timed as the built CLI would run: src/cli/main.ts bundled once with esbuild
- * (packages external) — the tsx fallback of bin/runnel.mjs in a source checkout adds ~1 s of
- * TypeScript loading that no installed copy pays. The bundle is split at dynamic imports (as
- * the installed per-file build loads a module only when imported): the CLI loads a command's
- * stack only when it runs, and a one-file bundle would hoist every package import to the start. gitlab-ci-local needs Set.prototype.union on
+ * runnel is timed as users run it: `node bin/runnel.mjs run` over dist/, which this script first
+ * rebuilds from the sources with the product's own build (scripts/build-cli.mjs, what
+ * `npm run build` runs) — the tsx fallback of bin/runnel.mjs in an unbuilt checkout adds ~1 s of
+ * TypeScript loading that no installed copy pays. gitlab-ci-local needs Set.prototype.union on
  * Node 20: bench/support/set-union-polyfill.mjs is loaded with --import.
  *
  * Diagnostic series: with RUNNEL_BENCH_GIT_STRATEGY=none in the environment every generated job
@@ -21,10 +20,10 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { cpus, tmpdir } from 'node:os';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { buildCli } from '../scripts/build-cli.mjs';
 
 const ROUNDS = Number(process.argv[2] ?? 3);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -72,17 +71,8 @@ const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); cons
 const fmt = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
 
 async function main(): Promise<void> {
-  const entry = join(work, 'entry.ts');
-  writeFileSync(entry, `import { main } from ${JSON.stringify(join(root, 'src', 'cli', 'main.ts'))};\nprocess.exitCode = await main(process.argv.slice(2));\n`);
-  // Inside the checkout (node_modules/.cache, ignored) so the bundle resolves its packages.
-  const bundleDir = join(root, 'node_modules', '.cache', `runnel-bench-${process.pid}`);
-  mkdirSync(bundleDir, { recursive: true });
-  const runnelCli = join(bundleDir, 'runnel.mjs');
-  cleanup.push(bundleDir);
-  await build({
-    entryPoints: { runnel: entry }, bundle: true, splitting: true, platform: 'node', format: 'esm', packages: 'external',
-    outdir: bundleDir, outExtension: { '.js': '.mjs' }, logLevel: 'error', absWorkingDir: root,
-  });
+  await buildCli();
+  const runnelCli = join(root, 'bin', 'runnel.mjs');
   const peerVersion = execFileSync(process.execPath, ['--import', polyfill, peerCli, '--version'], { encoding: 'utf8' }).trim();
   console.log(`runnel run (shell executor, concurrency ${cpus().length}) vs gitlab-ci-local ${peerVersion} (shell executor), ${ROUNDS} rounds, node ${process.version}, ${cpus().length} CPUs`);
   if (gitStrategy) console.log(`DIAGNOSTIC SERIES: every job has GIT_STRATEGY=${gitStrategy} (no checkout); not the headline comparison`);

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../shared/index.js';
 import { EXIT, processIo, type CommandIo } from './io.js';
 import { runCommand, type Command } from './commands.js';
 
@@ -26,7 +28,7 @@ async function loadCommand(name: string | undefined): Promise<Command | undefine
 
 function version(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
     return pkg.version;
   } catch {
     return 'unknown';

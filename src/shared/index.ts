@@ -1,5 +1,6 @@
 /**
- * shared: the error catalogue, ids and secrets, clock and logger factory, git's packed-refs format.
+ * shared: the error catalogue, ids and secrets, clock and logger factory, git's packed-refs format, where
+ * the package's own files are.
  * Imports nothing internal; every other module may import it.
  */
 export * from './errors.js';
@@ -7,3 +8,4 @@ export * from './clock.js';
 export * from './ids.js';
 export * from './logger.js';
 export * from './packed-refs.js';
+export * from './package-root.js';

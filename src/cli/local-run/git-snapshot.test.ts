@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeSource, snapshotWorkingTree } from './git-snapshot.js';
@@ -94,6 +94,29 @@ describe('working tree snapshot', () => {
       const snap = await snapshotWorkingTree(source, bare, { headIs: source.defaultBranch });
       assert.equal(git(r.root, ['--git-dir', bare, 'show', `${snap.sha}:side.txt`]), 'side');
       assert.equal(git(r.root, ['--git-dir', bare, 'show', `${snap.sha}:tracked.txt`]), 'v1', 'an unchanged file comes from the borrowed objects');
+    } finally { rmSync(r.root, { recursive: true, force: true }); }
+  });
+  it('describes a subdirectory, a detached HEAD, a repository without commits and a plain directory', async () => {
+    const r = userRepo();
+    try {
+      const head = git(r.work, ['rev-parse', 'HEAD']);
+      mkdirSync(join(r.work, 'sub'));
+      assert.deepEqual(await describeSource(join(r.work, 'sub')), {
+        root: r.work, gitDir: join(r.work, '.git'), commonDir: join(r.work, '.git'), branch: 'main', defaultBranch: 'main', head,
+      });
+      git(r.work, ['checkout', '-q', '--detach']);
+      assert.deepEqual(await describeSource(r.work), {
+        root: r.work, gitDir: join(r.work, '.git'), commonDir: join(r.work, '.git'), branch: 'main', defaultBranch: 'main', head,
+      });
+      const unborn = join(r.root, 'unborn');
+      git(r.root, ['init', '-q', '-b', 'trunk', unborn]);
+      assert.deepEqual(await describeSource(unborn), {
+        root: unborn, gitDir: join(unborn, '.git'), commonDir: join(unborn, '.git'), branch: 'trunk', defaultBranch: 'trunk', head: null,
+      });
+      const plain = realpathSync(mkdtempSync(join(tmpdir(), 'runnel-plain-')));
+      try {
+        assert.deepEqual(await describeSource(plain), { root: plain, gitDir: null, commonDir: null, branch: 'main', defaultBranch: 'main', head: null });
+      } finally { rmSync(plain, { recursive: true, force: true }); }
     } finally { rmSync(r.root, { recursive: true, force: true }); }
   });
 });

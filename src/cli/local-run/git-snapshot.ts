@@ -54,19 +54,35 @@ async function gitOk(args: string[], options: { cwd?: string; env?: NodeJS.Proce
 
 /** What the snapshot starts from: the repository around `cwd`, or `cwd` alone. */
 export async function describeSource(cwd: string): Promise<SourceRepository> {
+  // Usually one rev-parse answers all but origin/HEAD, asked at the same time (git processes
+  // are most of a local run's start). It fails outside a repository and before the first
+  // commit (no HEAD commit): those are answered step by step.
+  const [all, originR] = await Promise.all([
+    git(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir', 'HEAD^{commit}', '--symbolic-full-name', 'HEAD'], { cwd }),
+    git(['symbolic-ref', '--short', '-q', 'refs/remotes/origin/HEAD'], { cwd }),
+  ]);
+  const origin = originR.code === 0 ? originR.stdout.trim().replace(/^origin\//, '') : '';
+  const lines = all.stdout.trim().split('\n');
+  if (all.code === 0 && lines.length === 5) {
+    const [root, gitDir, common, head, ref] = lines as [string, string, string, string, string];
+    // --symbolic-full-name answers HEAD itself on a detached HEAD.
+    const branch = ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : 'main';
+    return { root, gitDir, commonDir: commonDirOf(cwd, common, gitDir), branch, defaultBranch: origin || branch, head };
+  }
   const top = await git(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir'], { cwd });
   if (top.code !== 0) return { root: resolve(cwd), gitDir: null, commonDir: null, branch: 'main', defaultBranch: 'main', head: null };
   const [root, gitDir, common] = top.stdout.trim().split('\n') as [string, string, string | undefined];
-  // --git-common-dir answers relative to the directory git ran in.
-  const commonDir = common ? (isAbsolute(common) ? common : resolve(cwd, common)) : gitDir;
-  const [branchR, headR, originR] = await Promise.all([
+  const [branchR, headR] = await Promise.all([
     git(['symbolic-ref', '--short', '-q', 'HEAD'], { cwd }),
     git(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { cwd }),
-    git(['symbolic-ref', '--short', '-q', 'refs/remotes/origin/HEAD'], { cwd }),
   ]);
   const branch = branchR.code === 0 && branchR.stdout.trim() ? branchR.stdout.trim() : 'main';
-  const origin = originR.code === 0 ? originR.stdout.trim().replace(/^origin\//, '') : '';
-  return { root, gitDir, commonDir, branch, defaultBranch: origin || branch, head: headR.code === 0 ? headR.stdout.trim() : null };
+  return { root, gitDir, commonDir: commonDirOf(cwd, common, gitDir), branch, defaultBranch: origin || branch, head: headR.code === 0 ? headR.stdout.trim() : null };
+}
+
+/** --git-common-dir answers relative to the directory git ran in. */
+function commonDirOf(cwd: string, common: string | undefined, gitDir: string): string {
+  return common ? (isAbsolute(common) ? common : resolve(cwd, common)) : gitDir;
 }
 
 /** The user's identity for the snapshot commit: their environment, else their config (one read). */

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { noopLogger, randomId, systemClock, type Logger } from '../../shared/index.js';
-import { createStore, migrateToLatest, openDatabase, type Job, type JobProgress, type Project, type Run, type Store } from '../../server/store/index.js';
+import { createStore, openMigratedMemoryDatabase, type Job, type JobProgress, type Project, type Run, type Store } from '../../server/store/index.js';
 import { createAccounts, createEngine, createLoop, createNotifier, createProjects, createRunners, createRunnerService, type Engine } from '../../server/engine/index.js';
 import { createRepositoryHost, type RepositoryHost } from '../../server/git/index.js';
 import { createDirCacheStore, createDockerExecutor, createSandboxExecutor, createShellExecutor, parseJUnit, type Executor } from '../../executor/index.js';
@@ -54,9 +54,7 @@ function executorFor(kind: ExecutorKind, hidden: string): () => Executor {
 }
 
 async function openMemoryStore(): Promise<Store> {
-  const database = await openDatabase({ kind: 'sqlite', file: ':memory:' });
-  await migrateToLatest(database);
-  return createStore(database);
+  return createStore(await openMigratedMemoryDatabase());
 }
 
 /** Runs the pipeline to its end and returns what happened; `result.logOf` works until `close`. */

@@ -1,6 +1,6 @@
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../shared/index.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 const TYPES: Record<string, string> = {
@@ -8,9 +8,9 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png', '.ico': 'image/x-icon', '.woff2': 'font/woff2', '.json': 'application/json', '.map': 'application/json',
 };
 
-/** web/dist at the package root: three levels above this file in src/ and in dist/ alike. */
+/** web/dist at the package root. */
 export function defaultWebRoot(): string {
-  return fileURLToPath(new URL('../../../web/dist', import.meta.url));
+  return join(packageRoot(), 'web', 'dist');
 }
 
 /** Whether a GET is a page of the single-page app (as opposed to an API, health or git path). */

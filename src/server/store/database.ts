@@ -17,6 +17,11 @@ export interface Database {
    * transaction (it sees committed data only, as a PostgreSQL read would). Null otherwise.
    */
   reader: SqliteReader | null;
+  /**
+   * SQLite: the whole database as bytes (better-sqlite3's serialize), which
+   * `openDatabase({ kind: 'sqlite', file: ':memory:', image })` opens again. Null on PostgreSQL.
+   */
+  serialize: (() => Buffer) | null;
   close(): Promise<void>;
 }
 
@@ -32,13 +37,17 @@ export interface SqliteReader {
   close(): void;
 }
 
-export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+export type DatabaseTarget =
+  /** `image`: with file ':memory:', open an in-memory database holding these bytes (see serialize). */
+  | { kind: 'sqlite'; file: string; image?: Buffer }
+  | { kind: 'postgres'; url: string };
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === 'sqlite') {
     let raw: BetterSqlite3.Database;
     try {
-      raw = new BetterSqlite3(target.file);
+      if (target.image && target.file !== ':memory:') throw new Error('a database image opens in memory only');
+      raw = target.image ? new BetterSqlite3(target.image) : new BetterSqlite3(target.file);
     } catch (cause) {
       throw new AppError('storage_failed', `open SQLite database ${target.file}: ${(cause as Error).message}`, { cause });
     }
@@ -50,7 +59,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     raw.pragma('busy_timeout = 5000');
     const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
     const reader = target.file === ':memory:' || target.file === '' ? null : openReader(target.file);
-    return { db, dialect: 'sqlite', reader, close: async () => { reader?.close(); await db.destroy(); } };
+    return { db, dialect: 'sqlite', reader, serialize: () => raw.serialize(), close: async () => { reader?.close(); await db.destroy(); } };
   }
   // Loaded only for PostgreSQL: most processes (SQLite servers, `runnel run`) never need it.
   const { default: pg } = await import('pg');
@@ -68,7 +77,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     await db.destroy().catch(() => undefined);
     throw new AppError('storage_failed', `connect to PostgreSQL: ${(cause as Error).message}`, { cause });
   }
-  return { db, dialect: 'postgres', reader: null, close: () => db.destroy() };
+  return { db, dialect: 'postgres', reader: null, serialize: null, close: () => db.destroy() };
 }
 
 /**

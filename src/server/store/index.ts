@@ -4,6 +4,7 @@
  */
 export { openDatabase, type Database, type DatabaseTarget, type DialectName, type SqliteReader } from './database.js';
 export { migrateToLatest, knownMigrations } from './migrations.js';
+export { openMigratedMemoryDatabase, migratedSqliteImage } from './memory-database.js';
 export { createStore, type Store, type Repositories } from './store.js';
 export type { ProjectListQuery, Viewer, NewProject } from './projects-repository.js';
 export type { NewUser } from './users-repository.js';

@@ -7,6 +7,8 @@ import type * as KyselyModule from 'kysely';
  * ≈155 ms against ≈85 ms), and that load is paid by every process that opens the store — a
  * tenth of a short `runnel run`. Every value imported from Kysely comes from this module, so
  * only one copy of it is ever loaded; type-only imports may name 'kysely' directly (erased).
+ * The built CLI (scripts/build-cli.mjs) replaces the require below with a static import, so
+ * there Kysely is bundled instead of loaded file by file.
  */
 const kysely = createRequire(import.meta.url)('kysely') as typeof KyselyModule;
 
