@@ -1,6 +1,6 @@
 /**
- * shared: the error catalogue, ids and secrets, clock and logger factory, git's packed-refs format, where
- * the package's own files are.
+ * shared: the error catalogue, ids and secrets, clock and logger factory, git's packed-refs
+ * format, where the package's own files are.
  * Imports nothing internal; every other module may import it.
  */
 export * from './errors.js';
