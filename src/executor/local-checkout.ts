@@ -1,9 +1,9 @@
+import { lstatSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { lstat, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import type { GitInfo } from '../protocol/index.js';
-import { cloneLayout, type CloneLayout } from './clone-layout.js';
-import { runFsBatch, type FsOp } from './fs-batch.js';
+import { cloneLayout } from './clone-layout.js';
 import { buildIndexFile, type IndexEntry, type IndexStat } from './git-index-file.js';
 import type { GitObjectReaders, RepositoryObjects } from './git-object-readers.js';
 import { parseCommit, parseTag, parseTree, type EntryKind, type GitObject } from './git-objects.js';
@@ -86,14 +86,20 @@ export async function localCheckout(input: LocalCheckoutInput): Promise<LocalChe
       });
       const gitDir = join(input.projectDir, '.git');
       if (isSmall(tree)) {
-        // A small tree is read whole and written in two batches on the file-system worker
-        // (fs-batch.ts): the files, their stat data and .git, then the index. Each file operation
-        // made here instead would be a thread-pool round trip or a pause of the event loop.
-        await writeSmallCheckout(reader, tree, input.projectDir, gitDir, layout, signal);
+        // A small tree is written without a thread-pool round trip per file operation: on a server
+        // busy with other jobs each round trip costs more than the system call itself (a one-file
+        // checkout took about 2.4 ms in hops against 0.2 ms of calls). Blobs still arrive
+        // asynchronously from cat-file; each is written as it comes. The bound keeps every pause of
+        // the event loop short.
+        const index = await writeWorkTree(reader, tree, input.projectDir, signal, syncFiles);
+        mkdirSync(gitDir);
+        for (const dir of layout.dirs) mkdirSync(join(gitDir, dir), { recursive: true });
+        for (const f of layout.files) writeFileSync(join(gitDir, f.path), f.content);
+        writeFileSync(join(gitDir, 'index'), buildIndexFile(index));
         return { objectDirs: hosted.objectDirs };
       }
       // The work tree and .git are independent: written side by side (file creation is what costs).
-      const workTree = writeWorkTree(reader, tree, input.projectDir, signal);
+      const workTree = writeWorkTree(reader, tree, input.projectDir, signal, asyncFiles);
       const dotGit = (async () => {
         await mkdir(gitDir);
         await settleAll(layout.dirs.map((dir) => mkdir(join(gitDir, dir), { recursive: true })));
@@ -164,50 +170,34 @@ function isSmall(tree: WorkTree): boolean {
   return tree.entries.length <= SMALL_TREE_ENTRIES && tree.dirs.length <= SMALL_TREE_DIRS;
 }
 
-/**
- * writeWorkTree and the .git of localCheckout for a small tree, in two file-system batches: every
- * blob is read first (from memory, mostly: see git-object-readers.ts), then directories (parents
- * first), files, symlinks, empty submodule directories, their stat data and .git are made in one
- * batch, and the index, built from that stat data, in a second one (its mtime must follow the
- * files'). Throws on what writeWorkTree throws on.
- */
-async function writeSmallCheckout(reader: RepositoryObjects, tree: WorkTree, projectDir: string, gitDir: string, layout: CloneLayout, signal: AbortSignal): Promise<void> {
-  const blobs = await Promise.all(tree.entries.map((entry) => (entry.kind === 'gitlink' ? null : expect(reader, entry.oid, 'blob'))));
-  stopIfAborted(signal);
-  const ops: FsOp[] = tree.dirs.map((dir) => ({ op: 'mkdir', path: join(projectDir, dir) }));
-  tree.entries.forEach((entry, i) => {
-    const path = join(projectDir, entry.path);
-    const blob = blobs[i]?.body;
-    if (entry.kind === 'gitlink' || !blob) {
-      ops.push({ op: 'mkdir', path });
-    } else if (entry.kind === 'symlink') {
-      ops.push({ op: 'symlink', target: blob, path });
-    } else {
-      if (/(^|\/)\.gitattributes$/.test(entry.path) && CONVERTING_ATTRIBUTES.test(blob.toString('utf8'))) {
-        throw new Error(`${entry.path} asks for content conversion`);
-      }
-      // git creates files 0666 / 0777 less the umask; so does open(2) here.
-      ops.push({ op: 'write', path, data: blob, mode: entry.mode === 0o100755 ? 0o777 : 0o666, exclusive: true });
-    }
-  });
-  const firstStat = ops.length;
-  for (const entry of tree.entries) ops.push({ op: 'lstat', path: join(projectDir, entry.path) });
-  ops.push({ op: 'mkdir', path: gitDir });
-  for (const dir of layout.dirs) ops.push({ op: 'mkdir', path: join(gitDir, dir), recursive: true });
-  for (const f of layout.files) ops.push({ op: 'write', path: join(gitDir, f.path), data: f.content });
-  const results = await runFsBatch(ops);
-  const index: IndexEntry[] = tree.entries.map((entry, i) => ({
-    path: Buffer.from(entry.path, 'utf8'), mode: entry.mode, oid: entry.oid, stat: results[firstStat + i] as IndexStat,
-  }));
-  await runFsBatch([{ op: 'write', path: join(gitDir, 'index'), data: buildIndexFile(index) }]);
+/** The file operations a checkout makes, blocking or through the thread pool. */
+interface FileOps {
+  mkdir(path: string): Promise<unknown>;
+  symlink(target: Buffer, path: string): Promise<unknown>;
+  writeFile(path: string, data: Buffer, mode: number): Promise<unknown>;
+  lstat(path: string): Promise<IndexStat>;
 }
 
-async function writeWorkTree(reader: RepositoryObjects, tree: WorkTree, projectDir: string, signal: AbortSignal): Promise<IndexEntry[]> {
+const asyncFiles: FileOps = {
+  mkdir: (path) => mkdir(path),
+  symlink: (target, path) => symlink(target, path),
+  writeFile: (path, data, mode) => writeFile(path, data, { mode, flag: 'wx' }),
+  lstat: async (path) => indexStat(await lstat(path, { bigint: true })),
+};
+
+const syncFiles: FileOps = {
+  mkdir: async (path) => mkdirSync(path),
+  symlink: async (target, path) => symlinkSync(target, path),
+  writeFile: async (path, data, mode) => writeFileSync(path, data, { mode, flag: 'wx' }),
+  lstat: async (path) => indexStat(lstatSync(path, { bigint: true })),
+};
+
+async function writeWorkTree(reader: RepositoryObjects, tree: WorkTree, projectDir: string, signal: AbortSignal, fs: FileOps): Promise<IndexEntry[]> {
   // Directories come level by level (parents first): each level is created at once.
   for (let depth = 0, at = 0; at < tree.dirs.length; depth++) {
     const level: string[] = [];
     while (at < tree.dirs.length && slashes(tree.dirs[at]!) === depth) level.push(tree.dirs[at++]!);
-    await settleAll(level.map((dir) => mkdir(join(projectDir, dir))));
+    await settleAll(level.map((dir) => fs.mkdir(join(projectDir, dir))));
   }
   const index: IndexEntry[] = [];
   let next = 0;
@@ -219,20 +209,20 @@ async function writeWorkTree(reader: RepositoryObjects, tree: WorkTree, projectD
       const path = join(projectDir, entry.path);
       if (entry.kind === 'gitlink') {
         // A submodule that is not initialised is an empty directory, as git checkout leaves it.
-        await mkdir(path);
+        await fs.mkdir(path);
       } else {
         const blob = await expect(reader, entry.oid, 'blob');
         if (entry.kind === 'symlink') {
-          await symlink(blob.body, path);
+          await fs.symlink(blob.body, path);
         } else {
           if (/(^|\/)\.gitattributes$/.test(entry.path) && CONVERTING_ATTRIBUTES.test(blob.body.toString('utf8'))) {
             throw new Error(`${entry.path} asks for content conversion`);
           }
           // git creates files 0666 / 0777 less the umask; so does open(2) here.
-          await writeFile(path, blob.body, { mode: entry.mode === 0o100755 ? 0o777 : 0o666, flag: 'wx' });
+          await fs.writeFile(path, blob.body, entry.mode === 0o100755 ? 0o777 : 0o666);
         }
       }
-      index.push({ path: Buffer.from(entry.path, 'utf8'), mode: entry.mode, oid: entry.oid, stat: indexStat(await lstat(path, { bigint: true })) });
+      index.push({ path: Buffer.from(entry.path, 'utf8'), mode: entry.mode, oid: entry.oid, stat: await fs.lstat(path) });
     }
   };
   await settleAll(Array.from({ length: Math.min(WRITE_WINDOW, tree.entries.length) }, () => worker().catch((error: unknown) => {

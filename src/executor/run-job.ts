@@ -1,3 +1,4 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FailureReason, JobPayload, JobStep } from '../protocol/index.js';
@@ -5,7 +6,6 @@ import { systemClock, type Clock, type Logger } from '../shared/index.js';
 import type { CacheStore } from './cache-store.js';
 import { extractCoverage } from './coverage.js';
 import type { Executor, ExecutorJob, ScriptOutcome } from './executor.js';
-import { runFsBatch } from './fs-batch.js';
 import { gitCheckout } from './git-checkout.js';
 import type { LocalRepository } from './local-checkout.js';
 import { downloadDependencies, uploadArtifacts, type ArtifactTransfer } from './job-artifacts.js';
@@ -145,7 +145,7 @@ export async function runJob(payload: JobPayload, deps: RunJobDeps, options: Run
 
   const runScript = async (name: string, commands: readonly string[], scriptEnv: Record<string, string>, limitMs: number, signal: AbortSignal): Promise<ScriptOutcome> => {
     const scriptPath = join(tmpDir, `script-${++scriptCounter}-${name}.sh`);
-    await runFsBatch([{ op: 'write', path: scriptPath, data: buildBashScript({ commands, cwd: projectDir }), mode: 0o700 }]);
+    writeFileSync(scriptPath, buildBashScript({ commands, cwd: projectDir }), { mode: 0o700 });
     return executor.runScript({
       name, scriptPath, cwd: projectDir, env: scriptEnv, timeoutMs: limitMs, killGraceMs, signal, readOnlyPaths,
       onOutput: (chunk) => log.write(chunk),
@@ -171,6 +171,11 @@ export async function runJob(payload: JobPayload, deps: RunJobDeps, options: Run
 
   try {
     write(`Running with runnel (executor: ${executor.name})\n`);
+    // Three small directory operations, made without yielding: through the thread pool each is
+    // a round trip that, on a runner busy with other jobs, costs far more than the call.
+    mkdirSync(projectDir, { recursive: true });
+    mkdirSync(homeDir, { recursive: true, mode: 0o700 });
+    mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
 
     phase = await section('prepare_executor', `Preparing the "${executor.name}" executor`, () => guarded(async () => {
       const job: ExecutorJob = {
@@ -337,8 +342,7 @@ export async function runJob(payload: JobPayload, deps: RunJobDeps, options: Run
 const buildsRoots = new Map<string, Promise<string>>();
 
 /**
- * A fresh directory for one job, by its real path (jobs see CI_PROJECT_DIR without symlinks),
- * with its `project`, `home` and `tmp` directories.
+ * A fresh directory for one job, by its real path (jobs see CI_PROJECT_DIR without symlinks).
  * The builds root is created and resolved once per process, not per job: on a slow disk every
  * directory operation is a noticeable part of a short job. If the root has gone since, it is
  * made again.
@@ -352,9 +356,7 @@ async function makeJobDir(buildsRoot: string, prefix: string): Promise<string> {
       root.catch(() => buildsRoots.delete(buildsRoot));
     }
     try {
-      // The job's directory and the three it holds, in one batch on the file-system worker.
-      const [dir] = await runFsBatch([{ op: 'mkdtemp', prefix: join(await root, prefix), children: [{ name: 'project' }, { name: 'home', mode: 0o700 }, { name: 'tmp', mode: 0o700 }] }]);
-      return dir as string;
+      return mkdtempSync(join(await root, prefix));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw error;
       buildsRoots.delete(buildsRoot);
