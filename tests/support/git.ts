@@ -1,10 +1,22 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
+/** Temporary directories of this test process, deleted when it exits. */
+const temporary: string[] = [];
+process.once('exit', () => { for (const dir of temporary) rmSync(dir, { recursive: true, force: true }); });
+function temporaryDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temporary.push(dir);
+  return dir;
+}
+
+/** One empty HOME for the git client in this test process (git only reads config there). */
+let sharedHome: string | null = null;
+
 /** A clean environment for the git client in tests: no user config, no prompts. */
-export function gitEnv(home = mkdtempSync(join(tmpdir(), 'runnel-home-'))): NodeJS.ProcessEnv {
+export function gitEnv(home = (sharedHome ??= temporaryDir('runnel-home-'))): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH, HOME: home, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0', LANG: 'C',
     GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com',
@@ -17,7 +29,7 @@ export function git(cwd: string, args: string[], env: NodeJS.ProcessEnv = gitEnv
 
 /** A working repository with the given files committed on `branch`; returns its path and sha. */
 export function makeWorkingRepo(files: Record<string, string>, branch = 'main'): { dir: string; sha: string; commit(files: Record<string, string>, message?: string): string } {
-  const dir = mkdtempSync(join(tmpdir(), 'runnel-work-'));
+  const dir = temporaryDir('runnel-work-');
   const env = gitEnv();
   git(dir, ['init', '-q', `--initial-branch=${branch}`], env);
   const commit = (more: Record<string, string>, message = 'change') => {
