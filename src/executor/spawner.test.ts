@@ -93,3 +93,29 @@ test('RUNNEL_SPAWN_HELPER=off starts trees from this process', async () => {
     delete process.env.RUNNEL_SPAWN_HELPER;
   }
 });
+
+test('when the process that asked for a tree dies, its helper kills the tree', async () => {
+  const pidFile = `/tmp/runnel-spawner-orphan-${process.pid}-${Date.now()}`;
+  const script = `
+    import { runProcessTree } from ${JSON.stringify(new URL('./process-tree.ts', import.meta.url).href)};
+    import { spawnHelperPid, startSpawnHelper } from ${JSON.stringify(new URL('./spawner.ts', import.meta.url).href)};
+    startSpawnHelper();
+    while (spawnHelperPid() === undefined) await new Promise((r) => setTimeout(r, 10));
+    await runProcessTree({ command: 'bash', args: ['-c', 'echo $$ > ${pidFile}; sleep 30'], cwd: '/', env: { PATH: process.env.PATH }, timeoutMs: 0, killGraceMs: 100 });
+  `;
+  const { spawn } = await import('node:child_process');
+  const asker = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: 'ignore', detached: true });
+  let leader = 0;
+  const deadline = Date.now() + 20_000;
+  while (!(leader > 0) && Date.now() < deadline) {
+    try { leader = Number(readFileSync(pidFile, 'utf8')); } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  rmSync(pidFile, { force: true });
+  assert.ok(leader > 0, 'the tree started');
+  // The asker's whole process group dies at once (a kill -9 of a runner); the helper is not in it.
+  process.kill(-asker.pid!, 'SIGKILL');
+  const gone = Date.now() + 5_000;
+  while (isProcessAlive(leader) && Date.now() < gone) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(isProcessAlive(leader), false, 'the tree of a dead asker is killed by its helper');
+});

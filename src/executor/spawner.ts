@@ -43,7 +43,9 @@ const HEADER = 9;
 
 /**
  * The helper, run as `node -e`: no file to find in a source checkout, a build or a bundle alike.
- * Requests are JSON lines on its stdin; it leaves when its stdin ends (this process is gone).
+ * Requests are JSON lines on its stdin. When its stdin ends (this process is gone, a crash
+ * included) it SIGKILLs the process groups it still runs, then leaves: a job whose runner died
+ * is failed and retried by the server, and must not go on running beside its retry.
  * When its stdout is full it pauses every child's output until it drains.
  */
 const HELPER_SOURCE = `'use strict';
@@ -88,7 +90,10 @@ process.stdin.on('data', (chunk) => {
     else if (m.op === 'release') { const c = children.get(m.id); if (c) { c.stdout.destroy(); c.stderr.destroy(); } }
   }
 });
-process.stdin.on('end', () => process.exit(0));
+process.stdin.on('end', () => {
+  for (const c of children.values()) { try { process.kill(-c.pid, 'SIGKILL'); } catch {} }
+  process.exit(0);
+});
 `;
 
 class HelperChild extends EventEmitter implements TreeChild {
@@ -116,8 +121,10 @@ let nextId = 1;
 
 function startHelper(): void {
   // No execArgv: a development run's loaders (tsx) would only make the helper big and slow.
+  // Its own process group: a signal to this process's group (a terminal's Ctrl-C, a kill -9 of
+  // the group) must leave it alive long enough to see this process gone and stop the jobs.
   const child: ChildProcess = spawn(process.execPath, ['-e', HELPER_SOURCE], {
-    stdio: ['pipe', 'pipe', 'inherit'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    stdio: ['pipe', 'pipe', 'inherit'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, detached: true,
   });
   const self: Helper & { ready: boolean } = {
     process: child,

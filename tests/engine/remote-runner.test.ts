@@ -1,7 +1,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isProcessAlive } from '../../src/executor/process-tree.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { git, gitAsync, gitEnv, makeWorkingRepo } from '../support/git.js';
 import { waitFor, TERMINAL } from '../support/wait.js';
@@ -58,7 +62,8 @@ describe('a remote runner in its own process', () => {
     const { runner: registered, token } = await s.runners.create({ description: 'doomed' });
     const root = (await s.store.users.byUsername('root'))!;
     const project = await s.projects.create({ name: 'doomed' }, { user: root });
-    const repo = makeWorkingRepo({ '.gitlab-ci.yml': 'slow:\n  retry:\n    max: 1\n    when: runner_system_failure\n  script:\n    - echo started\n    - sleep 600\n' });
+    const pidFile = join(tmpdir(), `runnel-remote-job-${process.pid}-${Date.now()}`);
+    const repo = makeWorkingRepo({ '.gitlab-ci.yml': `slow:\n  retry:\n    max: 1\n    when: runner_system_failure\n  script:\n    - echo started\n    - echo $$ > ${pidFile}\n    - sleep 600\n` });
     git(repo.dir, ['push', '-q', s.host.pathOf(project.workspacePath, project.path), 'HEAD:refs/heads/main'], gitEnv());
     const result = await s.engine.createRun({ project, ref: 'main', source: 'api', user: root });
     assert.ok(result.created);
@@ -68,7 +73,12 @@ describe('a remote runner in its own process', () => {
       const [j] = await s.store.jobs.forRun(result.run.id);
       return j && j.status === 'running' && j.runnerId === registered.id && j.logSize > 0 ? j : null;
     });
+    const pid = await waitFor('the job shell\'s pid', () => { try { return Number(readFileSync(pidFile, 'utf8')) || null; } catch { return null; } });
+    rmSync(pidFile, { force: true });
     killTree(first);
+    // The runner's spawn helper sees it gone and kills the job it started: no copy of the job
+    // goes on running beside its retry.
+    await waitFor('the dead runner\'s job stopped', () => (isProcessAlive(pid) ? null : true), 10_000);
     const failed = await waitFor('lease expiry', async () => {
       const j = await s.store.jobs.byId(running.id);
       return j && j.status === 'failed' ? j : null;
