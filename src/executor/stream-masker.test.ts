@@ -36,8 +36,27 @@ test('passes text through unchanged without secrets', () => {
   assert.equal(run([], ['a', 'b']), 'ab');
 });
 
-test('does not hold back more than the longest secret minus one byte', () => {
+test('holds back only a tail that could still begin a secret, never more than the longest secret minus one byte', () => {
   const masker = createStreamMasker(['12345']);
-  assert.equal(masker.push(Buffer.from('hello world')).toString(), 'hello w');
-  assert.equal(masker.end().toString(), 'orld');
+  // Nothing at the end can begin the secret: all of it is final at once (a live log shows it).
+  assert.equal(masker.push(Buffer.from('hello world')).toString(), 'hello world');
+  assert.equal(masker.push(Buffer.from('\nwaiting 12')).toString(), '\nwaiting ');
+  assert.equal(masker.push(Buffer.from('345!')).toString(), '[MASKED]!');
+  const repeated = createStreamMasker(['aaaaa']);
+  assert.equal(repeated.push(Buffer.from('xaaaaaaaa')).toString(), 'x[MASKED]');
+  assert.equal(repeated.push(Buffer.from('b')).toString(), 'aaab');
+  assert.equal(repeated.end().toString(), '');
+});
+
+test('any chunking gives what masking the whole text at once gives', () => {
+  let seed = 7;
+  const random = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  const secrets = ['abcab', 'bca', 'cabcabc'];
+  for (let round = 0; round < 300; round++) {
+    const text = Array.from({ length: 40 }, () => 'abcx'[random(4)]).join('');
+    const whole = run(secrets, [text]);
+    const chunks: string[] = [];
+    for (let at = 0; at < text.length;) { const n = 1 + random(6); chunks.push(text.slice(at, at + n)); at += n; }
+    assert.equal(run(secrets, chunks), whole, `${JSON.stringify(chunks)}`);
+  }
 });

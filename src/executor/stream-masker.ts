@@ -1,8 +1,9 @@
 /**
  * Replaces secrets by `[MASKED]` in a byte stream that arrives in arbitrary chunks. A secret may
- * be split across chunks, so the masker holds back the last (longest secret − 1) bytes of what it
- * has seen until more data (or the end) shows whether they start a secret. Everything it returns
- * is final: no later chunk can turn it into part of a secret. Pure; no I/O.
+ * be split across chunks, so the masker holds back the end of what it has seen — from the first
+ * of the last (longest secret − 1) bytes where a secret could still begin — until more data (or
+ * the end) shows whether it is one. Everything it returns is final: no later chunk can turn it
+ * into part of a secret. Pure; no I/O.
  */
 const MASK = Buffer.from('[MASKED]');
 
@@ -44,10 +45,24 @@ export function createStreamMasker(secrets: readonly string[]): StreamMasker {
       emitted = best + bestNeedle.length;
       pos = emitted;
     }
-    const safeEnd = Math.max(emitted, Math.max(boundary, 0));
+    // After the boundary, only a tail that could still become a secret is held back: from the
+    // first byte where some secret matches whole or as far as the data goes. A job that prints a
+    // line and then works in silence shows that line at once, not once it prints more.
+    let safeEnd = data.length;
+    for (let at = Math.max(emitted, boundary, 0); at < data.length; at++) {
+      if (needles.some((needle) => couldStartAt(data, at, needle))) {
+        safeEnd = at;
+        break;
+      }
+    }
     out.push(data.subarray(emitted, safeEnd));
     pending = Buffer.from(data.subarray(safeEnd));
     return Buffer.concat(out);
+  }
+
+  function couldStartAt(data: Buffer, at: number, needle: Buffer): boolean {
+    const n = Math.min(needle.length, data.length - at);
+    return data.compare(needle, 0, n, at, at + n) === 0;
   }
 
   return {
