@@ -45,12 +45,34 @@ test('big objects are not kept, and the total kept is bounded (least recently us
 
   const git = fakeGit(64 * 1024);
   const read = rememberingReads(git);
-  // 8 MiB holds 128 such objects: reading 130 forgets the two least recently used.
+  // 4 MiB holds 64 such objects: reading 66 forgets the two least recently used.
   await read(oid(0));
-  for (let i = 1; i < 130; i++) await read(oid(i));
+  for (let i = 1; i < 66; i++) await read(oid(i));
   await read(oid(0)); // 0 was the oldest: forgotten, asked again (and 2 is now the oldest kept).
   assert.equal(git.asked.filter((n) => n === oid(0)).length, 2);
   const before = git.asked.length;
-  await read(oid(129));
+  await read(oid(65));
   assert.equal(git.asked.length, before, 'a recent object is still remembered');
+});
+
+test('at most 16 idle readers stay open', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { execFileSync } = await import('node:child_process');
+  const { createGitObjectReaders } = await import('./git-object-readers.js');
+  const root = mkdtempSync(join(tmpdir(), 'runnel-readers-'));
+  const readers = createGitObjectReaders();
+  try {
+    const dirs = Array.from({ length: 18 }, (_, i) => {
+      const dir = join(root, `r${i}.git`);
+      execFileSync('git', ['init', '-q', '--bare', dir]);
+      return dir;
+    });
+    for (const dir of dirs) await readers.use(dir, async (objects) => objects.read('0'.repeat(40)));
+    assert.equal(readers.open, 16);
+  } finally {
+    await readers.close();
+    rmSync(root, { recursive: true, force: true });
+  }
 });

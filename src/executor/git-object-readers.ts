@@ -4,8 +4,9 @@ import { parseCommit, type GitObject } from './git-objects.js';
 /**
  * The `git cat-file --batch` processes of a runner, one per repository, shared by its jobs: the
  * first checkout from a repository starts one, the next ones reuse it (no process per job), and
- * it is closed once no job has used it for `idleMs`, or when the runner stops. A reader that died
- * is replaced at the next use. Concurrent jobs share a reader safely (see cat-file-batch.ts).
+ * it is closed once no job has used it for `idleMs`, when more than 16 readers are idle (the
+ * least recently used first), or when the runner stops. A reader that died is replaced at the
+ * next use. Concurrent jobs share a reader safely (see cat-file-batch.ts).
  */
 export interface GitObjectReaders {
   /** Runs `body` with the repository's objects; its reader is not closed while a body runs. */
@@ -42,7 +43,9 @@ export interface GitObjectReadersOptions extends CatFileBatchOptions {
 const MAX_REMEMBERED_COMMITS = 20_000;
 /** Objects remembered per repository: each at most OBJECT_MAX_BYTES, OBJECTS_MAX_BYTES in all. */
 const OBJECT_MAX_BYTES = 64 * 1024;
-const OBJECTS_MAX_BYTES = 8 * 1024 * 1024;
+const OBJECTS_MAX_BYTES = 4 * 1024 * 1024;
+/** Idle readers kept (each a git process and its objects); past this the least recent closes. */
+const MAX_IDLE_READERS = 16;
 const OBJECT_ID = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/;
 
 interface Slot {
@@ -103,6 +106,11 @@ export function createGitObjectReaders(options: GitObjectReadersOptions = {}): G
         if (current.users === 0 && slots.get(gitDir) === current) {
           current.timer = setTimeout(() => { void retire(gitDir, current); }, idleMs);
           current.timer.unref();
+          // Most recently used last (Map order), so the first idle ones are the least recent.
+          slots.delete(gitDir);
+          slots.set(gitDir, current);
+          const idle = [...slots].filter(([, slot]) => slot.users === 0);
+          for (const [dir, slot] of idle.slice(0, Math.max(0, idle.length - MAX_IDLE_READERS))) void retire(dir, slot);
         }
       }
     },
