@@ -98,7 +98,6 @@ process.stdin.on('end', () => {
 
 class HelperChild extends EventEmitter implements TreeChild {
   pid: number | undefined;
-  closed = false;
   constructor(private readonly helper: Helper, readonly id: number) {
     super();
   }
