@@ -1,6 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DefinitionsTable, Tables } from './tables.js';
 import type { Definition } from './rows.js';
+import { ID_MARKER, reusableQuery } from './reusable-query.js';
+
+const definitionById = reusableQuery([ID_MARKER] as [number], (db, id) => db.selectFrom('pipeline_definitions').selectAll().where('id', '=', id));
 
 export function createDefinitionsRepository(db: Kysely<Tables>) {
   return {
@@ -12,7 +15,7 @@ export function createDefinitionsRepository(db: Kysely<Tables>) {
       return toDefinition(row);
     },
     async byId(id: number): Promise<Definition | null> {
-      const row = await db.selectFrom('pipeline_definitions').selectAll().where('id', '=', id).executeTakeFirst();
+      const [row] = (await db.executeQuery(definitionById(db, id))).rows;
       return row ? toDefinition(row) : null;
     },
     async defaultFor(projectId: number): Promise<Definition | null> {

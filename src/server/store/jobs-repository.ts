@@ -3,6 +3,7 @@ import { sql } from './kysely-runtime.js';
 import type { DialectName } from './database.js';
 import type { JobsTable, Tables } from './tables.js';
 import type { DependencyJob, Job, JobProgress, JobState } from './rows.js';
+import { ID_MARKER, reusableQuery, TEXT_MARKER } from './reusable-query.js';
 
 export type NewJob = Pick<Job, 'runId' | 'projectId' | 'name' | 'stage' | 'stageIdx' | 'position' | 'kind' | 'status' | 'when' | 'allowFailure' | 'dag' | 'spec' | 'tags' | 'resourceGroup' | 'interruptible' | 'priority' | 'userId' | 'createdAt'> & {
   attempt?: number;
@@ -41,6 +42,9 @@ export interface JobListQuery {
 }
 
 const STATE_COLUMNS = ['id', 'name', 'stage_idx', 'status', 'when', 'allow_failure', 'dag', 'resource_group'] as const;
+
+const jobById = reusableQuery([ID_MARKER] as [number], (db, id) => db.selectFrom('jobs').selectAll().where('id', '=', id));
+const jobByTokenDigest = reusableQuery([TEXT_MARKER] as [string], (db, digest) => db.selectFrom('jobs').selectAll().where('token_digest', '=', digest));
 
 export function createJobsRepository(db: Kysely<Tables>, dialect: DialectName) {
   function toPatch(patch: JobPatch) {
@@ -88,7 +92,7 @@ export function createJobsRepository(db: Kysely<Tables>, dialect: DialectName) {
       return out;
     },
     async byId(id: number): Promise<Job | null> {
-      const row = await db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+      const [row] = (await db.executeQuery(jobById(db, id))).rows;
       return row ? toJob(row) : null;
     },
     /** A job's status alone (null: no such job), for answers that carry it on hot paths. */
@@ -97,7 +101,7 @@ export function createJobsRepository(db: Kysely<Tables>, dialect: DialectName) {
       return row?.status ?? null;
     },
     async byTokenDigest(digest: string): Promise<Job | null> {
-      const row = await db.selectFrom('jobs').selectAll().where('token_digest', '=', digest).executeTakeFirst();
+      const [row] = (await db.executeQuery(jobByTokenDigest(db, digest))).rows;
       return row ? toJob(row) : null;
     },
     async forRun(runId: number, options: { includeRetried?: boolean } = {}): Promise<Job[]> {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { sql } from './kysely-runtime.js';
 import type { Tables } from './tables.js';
 import type { Project, Role, Visibility } from './rows.js';
+import { ID_MARKER, reusableQuery } from './reusable-query.js';
 
 export interface NewProject {
   workspaceId: number;
@@ -32,11 +33,16 @@ export interface ProjectListQuery {
   limit: number;
 }
 
+/** Projects with their workspace's path, name and kind. */
+const withWorkspace = (db: Kysely<Tables>) => db.selectFrom('projects')
+  .innerJoin('workspaces', 'workspaces.id', 'projects.workspace_id')
+  .selectAll('projects')
+  .select(['workspaces.path as ws_path', 'workspaces.name as ws_name', 'workspaces.kind as ws_kind']);
+
+const projectById = reusableQuery([ID_MARKER] as [number], (db, id) => withWorkspace(db).where('projects.id', '=', id));
+
 export function createProjectsRepository(db: Kysely<Tables>) {
-  const base = () => db.selectFrom('projects')
-    .innerJoin('workspaces', 'workspaces.id', 'projects.workspace_id')
-    .selectAll('projects')
-    .select(['workspaces.path as ws_path', 'workspaces.name as ws_name', 'workspaces.kind as ws_kind']);
+  const base = () => withWorkspace(db);
 
   function visibleTo(query: ProjectListQuery) {
     let q = base();
@@ -69,7 +75,7 @@ export function createProjectsRepository(db: Kysely<Tables>) {
       return row.id;
     },
     async byId(id: number): Promise<Project | null> {
-      const row = await base().where('projects.id', '=', id).executeTakeFirst();
+      const [row] = (await db.executeQuery(projectById(db, id))).rows;
       return row ? toProject(row) : null;
     },
     async byFullPath(workspacePath: string, projectPath: string): Promise<Project | null> {

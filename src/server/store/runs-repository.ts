@@ -4,6 +4,7 @@ import type { DialectName } from './database.js';
 import { whereRuns, type RunFilter } from './run-filter.js';
 import type { RunsTable, Tables } from './tables.js';
 import type { Run, RunVariable } from './rows.js';
+import { ID_MARKER, reusableQuery } from './reusable-query.js';
 
 export type NewRun = Omit<Run, 'id' | 'coverage' | 'updatedAt' | 'startedAt' | 'finishedAt' | 'durationSeconds' | 'queuedDurationSeconds'>;
 
@@ -28,6 +29,8 @@ export interface RunPatch {
   updatedAt: number;
 }
 
+const runById = reusableQuery([ID_MARKER] as [number], (db, id) => db.selectFrom('runs').selectAll().where('id', '=', id));
+
 export function createRunsRepository(db: Kysely<Tables>, dialect: DialectName) {
   const filtered = (q: RunFilter) => whereRuns(db.selectFrom('runs'), q);
 
@@ -44,7 +47,7 @@ export function createRunsRepository(db: Kysely<Tables>, dialect: DialectName) {
       return toRun(row);
     },
     async byId(id: number): Promise<Run | null> {
-      const row = await db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
+      const [row] = (await db.executeQuery(runById(db, id))).rows;
       return row ? toRun(row) : null;
     },
     async byNumber(definitionId: number, number: number): Promise<Run | null> {
