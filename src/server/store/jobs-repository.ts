@@ -3,7 +3,7 @@ import { sql } from './kysely-runtime.js';
 import type { DialectName } from './database.js';
 import type { JobsTable, Tables } from './tables.js';
 import type { DependencyJob, Job, JobProgress, JobState } from './rows.js';
-import { ID_MARKER, reusableQuery, TEXT_MARKER } from './reusable-query.js';
+import { ID_MARKER, idMarker, reusableQuery, TEXT_MARKER, textMarker } from './reusable-query.js';
 
 export type NewJob = Pick<Job, 'runId' | 'projectId' | 'name' | 'stage' | 'stageIdx' | 'position' | 'kind' | 'status' | 'when' | 'allowFailure' | 'dag' | 'spec' | 'tags' | 'resourceGroup' | 'interruptible' | 'priority' | 'userId' | 'createdAt'> & {
   attempt?: number;
@@ -43,6 +43,27 @@ export interface JobListQuery {
 
 const STATE_COLUMNS = ['id', 'name', 'stage_idx', 'status', 'when', 'allow_failure', 'dag', 'resource_group'] as const;
 
+const statusCountsAll = reusableQuery([idMarker(0)] as [number], (db, runId) => db.selectFrom('jobs')
+  .select(['status', 'allow_failure', (eb) => eb.fn.countAll<number>().as('n')])
+  .where('run_id', '=', runId).where('retried', '=', 0).groupBy(['status', 'allow_failure']));
+const statusCountsBefore = reusableQuery([idMarker(0), idMarker(1)] as [number, number], (db, runId, beforeStage) => db.selectFrom('jobs')
+  .select(['status', 'allow_failure', (eb) => eb.fn.countAll<number>().as('n')])
+  .where('run_id', '=', runId).where('retried', '=', 0).where('stage_idx', '<', beforeStage).groupBy(['status', 'allow_failure']));
+const startAndCoverageOf = reusableQuery([idMarker(0)] as [number], (db, runId) => db.selectFrom('jobs')
+  .select((eb) => [eb.fn.min<number>('started_at').as('started'), eb.fn.avg<number>('coverage').as('coverage')])
+  .where('run_id', '=', runId).where('retried', '=', 0));
+const lowestCreatedStageOf = reusableQuery([idMarker(0)] as [number], (db, runId) => db.selectFrom('jobs')
+  .select((eb) => eb.fn.min<number>('stage_idx').as('s'))
+  .where('run_id', '=', runId).where('retried', '=', 0).where('status', '=', 'created').where('dag', '=', 0));
+const createdInStageOf = reusableQuery([idMarker(0), idMarker(1)] as [number, number], (db, runId, stageIdx) => db.selectFrom('jobs')
+  .select(STATE_COLUMNS).where('run_id', '=', runId).where('retried', '=', 0)
+  .where('status', '=', 'created').where('dag', '=', 0).where('stage_idx', '=', stageIdx).orderBy('position'));
+// The run's id appears twice (jobs and their needs): one marker each.
+const createdDependentsOfQuery = reusableQuery([idMarker(0), idMarker(1), textMarker(0)] as [number, number, string], (db, runId, needsRunId, neededName) => db.selectFrom('jobs')
+  .select(STATE_COLUMNS).where('run_id', '=', runId).where('retried', '=', 0).where('status', '=', 'created')
+  .where('id', 'in', db.selectFrom('job_needs').select('job_id').where('run_id', '=', needsRunId).where('needed_name', '=', neededName)));
+const renewLeaseQuery = reusableQuery([idMarker(0), idMarker(1), idMarker(2)] as [number, number, number], (db, leaseExpiresAt, id, runnerId) => db.updateTable('jobs')
+  .set({ lease_expires_at: leaseExpiresAt }).where('id', '=', id).where('runner_id', '=', runnerId).where('status', 'in', ['running', 'canceling']));
 const jobById = reusableQuery([ID_MARKER] as [number], (db, id) => db.selectFrom('jobs').selectAll().where('id', '=', id));
 const jobByTokenDigest = reusableQuery([TEXT_MARKER] as [string], (db, digest) => db.selectFrom('jobs').selectAll().where('token_digest', '=', digest));
 
@@ -158,17 +179,13 @@ export function createJobsRepository(db: Kysely<Tables>, dialect: DialectName) {
     },
     /** Status counts of a run's current jobs, optionally only stages before `beforeStage`. */
     async statusCounts(runId: number, beforeStage?: number): Promise<Array<{ status: string; allowFailure: boolean; n: number }>> {
-      let q = db.selectFrom('jobs').select(['status', 'allow_failure', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('run_id', '=', runId).where('retried', '=', 0);
-      if (beforeStage !== undefined) q = q.where('stage_idx', '<', beforeStage);
-      const rows = await q.groupBy(['status', 'allow_failure']).execute();
+      const query = beforeStage === undefined ? statusCountsAll(db, runId) : statusCountsBefore(db, runId, beforeStage);
+      const { rows } = await db.executeQuery(query);
       return rows.map((r) => ({ status: r.status, allowFailure: r.allow_failure === 1, n: Number(r.n) }));
     },
     /** Earliest start among a run's current jobs, and their average coverage (GitLab's run coverage). */
     async startAndCoverage(runId: number): Promise<{ startedAt: number | null; coverage: number | null }> {
-      const row = await db.selectFrom('jobs')
-        .select((eb) => [eb.fn.min<number>('started_at').as('started'), eb.fn.avg<number>('coverage').as('coverage')])
-        .where('run_id', '=', runId).where('retried', '=', 0).executeTakeFirst();
+      const [row] = (await db.executeQuery(startAndCoverageOf(db, runId))).rows;
       return {
         startedAt: row?.started === null || row?.started === undefined ? null : Number(row.started),
         coverage: row?.coverage === null || row?.coverage === undefined ? null : Number(row.coverage),
@@ -176,20 +193,15 @@ export function createJobsRepository(db: Kysely<Tables>, dialect: DialectName) {
     },
     /** The lowest stage that still has created stage-ordered (non-needs) jobs. */
     async lowestCreatedStage(runId: number): Promise<number | null> {
-      const row = await db.selectFrom('jobs').select((eb) => eb.fn.min<number>('stage_idx').as('s'))
-        .where('run_id', '=', runId).where('retried', '=', 0).where('status', '=', 'created').where('dag', '=', 0).executeTakeFirst();
+      const [row] = (await db.executeQuery(lowestCreatedStageOf(db, runId))).rows;
       return row?.s === null || row?.s === undefined ? null : Number(row.s);
     },
     async createdInStage(runId: number, stageIdx: number): Promise<JobState[]> {
-      return (await db.selectFrom('jobs').select(STATE_COLUMNS).where('run_id', '=', runId).where('retried', '=', 0)
-        .where('status', '=', 'created').where('dag', '=', 0).where('stage_idx', '=', stageIdx).orderBy('position').execute()).map(toState);
+      return (await db.executeQuery(createdInStageOf(db, runId, stageIdx))).rows.map(toState);
     },
     /** Created jobs of a run that name `neededName` in their needs. */
     async createdDependentsOf(runId: number, neededName: string): Promise<JobState[]> {
-      return (await db.selectFrom('jobs').select(STATE_COLUMNS)
-        .where('run_id', '=', runId).where('retried', '=', 0).where('status', '=', 'created')
-        .where('id', 'in', db.selectFrom('job_needs').select('job_id').where('run_id', '=', runId).where('needed_name', '=', neededName))
-        .execute()).map(toState);
+      return (await db.executeQuery(createdDependentsOfQuery(db, runId, runId, neededName))).rows.map(toState);
     },
     /** Created DAG jobs with no needs at all (`needs: []`): free to go at once. */
     async createdWithoutNeeds(runId: number): Promise<JobState[]> {
@@ -241,9 +253,8 @@ export function createJobsRepository(db: Kysely<Tables>, dialect: DialectName) {
       return Number(r.numUpdatedRows) > 0;
     },
     async renewLease(id: number, runnerId: number, leaseExpiresAt: number): Promise<boolean> {
-      const r = await db.updateTable('jobs').set({ lease_expires_at: leaseExpiresAt })
-        .where('id', '=', id).where('runner_id', '=', runnerId).where('status', 'in', ['running', 'canceling']).executeTakeFirst();
-      return Number(r.numUpdatedRows) > 0;
+      const r = await db.executeQuery(renewLeaseQuery(db, leaseExpiresAt, id, runnerId));
+      return Number(r.numAffectedRows ?? 0) > 0;
     },
     async expiredLeases(now: number, limit: number): Promise<Job[]> {
       return (await db.selectFrom('jobs').selectAll().where('status', 'in', ['running', 'canceling'])

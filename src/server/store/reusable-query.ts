@@ -31,6 +31,8 @@ export function reusableQuery<R, P extends readonly unknown[]>(markers: P, build
   };
 }
 
-/** Markers unlikely to be real values (ids are positive, digests are hex). */
-export const ID_MARKER = -7_340_017;
-export const TEXT_MARKER = '\u0000reusable-query-marker\u0000';
+/** Markers unlikely to be real values (ids and counts are not negative, digests are hex). */
+export const idMarker = (i: number): number => -7_340_017 - i;
+export const ID_MARKER = idMarker(0);
+export const textMarker = (i: number): string => `\u0000reusable-query-marker-${i}\u0000`;
+export const TEXT_MARKER = textMarker(0);
