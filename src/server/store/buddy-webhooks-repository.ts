@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Tables } from './tables.js';
 import type { BuddyWebhookDeliveriesTable, BuddyWebhooksTable } from './tables-buddy-api.js';
+import { idMarker, reusableQuery } from './reusable-query.js';
 
 export interface BuddyWebhookRow {
   id: number;
@@ -28,6 +29,12 @@ export interface BuddyDeliveryRow {
 }
 
 /** Workspace webhooks and their delivery queue (the database is the queue, as for jobs). */
+const webhooksOf = reusableQuery([idMarker(0)] as [number], (db, workspaceId) => db
+  .selectFrom('buddy_webhooks').selectAll().where('workspace_id', '=', workspaceId).orderBy('id'));
+const dueDeliveries = reusableQuery([idMarker(0), idMarker(1)] as [number, number], (db, now, limit) => db
+  .selectFrom('buddy_webhook_deliveries').selectAll().where('state', '=', 'pending')
+  .where('next_attempt_at', '<=', now).orderBy('next_attempt_at').limit(limit));
+
 export function createBuddyWebhooksRepository(db: Kysely<Tables>) {
   return {
     async insert(w: Omit<BuddyWebhookRow, 'id'>): Promise<BuddyWebhookRow> {
@@ -42,7 +49,7 @@ export function createBuddyWebhooksRepository(db: Kysely<Tables>) {
       return row ? toWebhook(row) : null;
     },
     async forWorkspace(workspaceId: number): Promise<BuddyWebhookRow[]> {
-      return (await db.selectFrom('buddy_webhooks').selectAll().where('workspace_id', '=', workspaceId).orderBy('id').execute()).map(toWebhook);
+      return (await db.executeQuery(webhooksOf(db, workspaceId))).rows.map(toWebhook);
     },
     async update(id: number, patch: Partial<Pick<BuddyWebhookRow, 'targetUrl' | 'secretKey' | 'events' | 'projects'>>): Promise<void> {
       const set = {
@@ -63,8 +70,7 @@ export function createBuddyWebhooksRepository(db: Kysely<Tables>) {
       }).execute();
     },
     async due(now: number, limit: number): Promise<BuddyDeliveryRow[]> {
-      return (await db.selectFrom('buddy_webhook_deliveries').selectAll().where('state', '=', 'pending')
-        .where('next_attempt_at', '<=', now).orderBy('next_attempt_at').limit(limit).execute()).map(toDelivery);
+      return (await db.executeQuery(dueDeliveries(db, now, limit))).rows.map(toDelivery);
     },
     /**
      * Claims a due delivery for one attempt by pushing its next attempt time forward with a

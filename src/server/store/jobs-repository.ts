@@ -64,6 +64,15 @@ const createdDependentsOfQuery = reusableQuery([idMarker(0), idMarker(1), textMa
   .where('id', 'in', db.selectFrom('job_needs').select('job_id').where('run_id', '=', needsRunId).where('needed_name', '=', neededName)));
 const renewLeaseQuery = reusableQuery([idMarker(0), idMarker(1), idMarker(2)] as [number, number, number], (db, leaseExpiresAt, id, runnerId) => db.updateTable('jobs')
   .set({ lease_expires_at: leaseExpiresAt }).where('id', '=', id).where('runner_id', '=', runnerId).where('status', 'in', ['running', 'canceling']));
+const queueHead = reusableQuery([idMarker(0)] as [number], (db, limit) => db.selectFrom('jobs')
+  .select(['id', 'tags_json', 'run_id', 'project_id', 'resource_group'])
+  .where('status', '=', 'pending').where('kind', '=', 'build').orderBy('priority', 'desc').orderBy('id').limit(limit));
+const claimQuery = reusableQuery(
+  [idMarker(0), textMarker(0), textMarker(1), idMarker(1), idMarker(2), idMarker(3)] as [number, string, string, number, number, number],
+  (db, runnerId, runnerSession, tokenDigest, leaseExpiresAt, startedAt, id) => db.updateTable('jobs').set({
+    status: 'running', runner_id: runnerId, runner_session: runnerSession, token_digest: tokenDigest,
+    lease_expires_at: leaseExpiresAt, started_at: startedAt,
+  }).where('id', '=', id).where('status', '=', 'pending'));
 const jobById = reusableQuery([ID_MARKER] as [number], (db, id) => db.selectFrom('jobs').selectAll().where('id', '=', id));
 const jobByTokenDigest = reusableQuery([TEXT_MARKER] as [string], (db, digest) => db.selectFrom('jobs').selectAll().where('token_digest', '=', digest));
 
@@ -235,10 +244,14 @@ export function createJobsRepository(db: Kysely<Tables>, dialect: DialectName) {
     // ---- the queue ----
     /** Pending build jobs in queue order: run/definition priority, then age. */
     async queueCandidates(limit: number, excludeIds: number[] = []): Promise<Array<{ id: number; tags: string[]; runId: number; projectId: number; resourceGroup: string | null }>> {
-      let q = db.selectFrom('jobs').select(['id', 'tags_json', 'run_id', 'project_id', 'resource_group'])
-        .where('status', '=', 'pending').where('kind', '=', 'build');
-      if (excludeIds.length) q = q.where('id', 'not in', excludeIds);
-      const rows = await q.orderBy('priority', 'desc').orderBy('id').limit(limit).execute();
+      let rows;
+      if (excludeIds.length === 0) {
+        rows = (await db.executeQuery(queueHead(db, limit))).rows;
+      } else {
+        rows = await db.selectFrom('jobs').select(['id', 'tags_json', 'run_id', 'project_id', 'resource_group'])
+          .where('status', '=', 'pending').where('kind', '=', 'build').where('id', 'not in', excludeIds)
+          .orderBy('priority', 'desc').orderBy('id').limit(limit).execute();
+      }
       return rows.map((r) => ({ id: r.id, tags: JSON.parse(r.tags_json) as string[], runId: r.run_id, projectId: r.project_id, resourceGroup: r.resource_group }));
     },
     /**
@@ -246,11 +259,8 @@ export function createJobsRepository(db: Kysely<Tables>, dialect: DialectName) {
      * claimant, whatever the number of servers and runners racing for it.
      */
     async claim(id: number, claim: { runnerId: number; runnerSession: string; tokenDigest: string; leaseExpiresAt: number; startedAt: number }): Promise<boolean> {
-      const r = await db.updateTable('jobs').set({
-        status: 'running', runner_id: claim.runnerId, runner_session: claim.runnerSession, token_digest: claim.tokenDigest,
-        lease_expires_at: claim.leaseExpiresAt, started_at: claim.startedAt,
-      }).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
-      return Number(r.numUpdatedRows) > 0;
+      const r = await db.executeQuery(claimQuery(db, claim.runnerId, claim.runnerSession, claim.tokenDigest, claim.leaseExpiresAt, claim.startedAt, id));
+      return Number(r.numAffectedRows ?? 0) > 0;
     },
     async renewLease(id: number, runnerId: number, leaseExpiresAt: number): Promise<boolean> {
       const r = await db.executeQuery(renewLeaseQuery(db, leaseExpiresAt, id, runnerId));

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Tables } from './tables.js';
 import type { HookDeliveriesTable, ProjectHooksTable } from './tables-gitlab-api.js';
+import { idMarker, reusableQuery } from './reusable-query.js';
 
 export interface ProjectHook {
   id: number;
@@ -37,6 +38,10 @@ export interface HookDelivery {
 }
 
 /** Project hooks and their delivery queue (the database is the queue, as for jobs). */
+const hooksWith = (column: 'pipeline_events' | 'job_events' | 'push_events') => reusableQuery([idMarker(0)] as [number], (db, projectId) => db
+  .selectFrom('project_hooks').selectAll().where('project_id', '=', projectId).where(column, '=', 1).orderBy('id'));
+const hooksFor = { pipeline: hooksWith('pipeline_events'), job: hooksWith('job_events'), push: hooksWith('push_events') };
+
 export function createProjectHooksRepository(db: Kysely<Tables>) {
   return {
     async insert(projectId: number, h: HookInput, createdAt: number): Promise<ProjectHook> {
@@ -49,8 +54,7 @@ export function createProjectHooksRepository(db: Kysely<Tables>) {
       return { items: rows.map(toHook), total: Number(count.n) };
     },
     async forEvent(projectId: number, event: 'pipeline' | 'job' | 'push'): Promise<ProjectHook[]> {
-      const column = event === 'pipeline' ? 'pipeline_events' : event === 'job' ? 'job_events' : 'push_events';
-      return (await db.selectFrom('project_hooks').selectAll().where('project_id', '=', projectId).where(column, '=', 1).orderBy('id').execute()).map(toHook);
+      return (await db.executeQuery(hooksFor[event](db, projectId))).rows.map(toHook);
     },
     async byId(projectId: number, id: number): Promise<ProjectHook | null> {
       const row = await db.selectFrom('project_hooks').selectAll().where('project_id', '=', projectId).where('id', '=', id).executeTakeFirst();
