@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, randomId, systemClock } from '../shared/index.js';
@@ -32,7 +32,7 @@ export const runnerCommand: Command = {
     ['--tags LIST', 'tags of a newly registered runner (comma-separated)'],
     ['--run-untagged', 'a newly registered runner also takes untagged jobs (default when no tags are given)'],
     ['--description D', 'description of a newly registered runner (default: the host name)'],
-    ['--builds-dir DIR', 'where jobs run (default: a folder under the system temp dir)'],
+    ['--builds-dir DIR', 'where jobs run (default: a folder under the system temp dir, deleted when the runner stops)'],
     ['--cache-dir DIR', 'where caches are kept (default: beside the builds dir)'],
     ['--no-network', 'cut the network for sandboxed jobs'],
     ['--log-level L', 'fatal|error|warn|info|debug (default info)'],
@@ -66,7 +66,10 @@ export const runnerCommand: Command = {
       io.stderr.write(`runnel runner: ${(error as Error).message}\n`);
       return EXIT.failed;
     }
-    const buildsRoot = (values['builds-dir'] as string | undefined) ?? join(tmpdir(), `runnel-runner-${process.pid}`, 'builds');
+    // Without --builds-dir the builds (and, without --cache-dir, the cache) live in a directory of
+    // this process only, deleted when it stops; directories given are the user's and are kept.
+    const ownDir = values['builds-dir'] === undefined ? join(tmpdir(), `runnel-runner-${process.pid}`) : null;
+    const buildsRoot = (values['builds-dir'] as string | undefined) ?? join(ownDir!, 'builds');
     const cacheDir = (values['cache-dir'] as string | undefined) ?? join(buildsRoot, '..', 'cache');
     mkdirSync(buildsRoot, { recursive: true });
     const problem = sandboxAvailable();
@@ -85,6 +88,7 @@ export const runnerCommand: Command = {
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
     });
+    if (ownDir) rmSync(ownDir, { recursive: true, force: true });
     return EXIT.ok;
   },
 };

@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +56,21 @@ describe('a remote runner in its own process', () => {
     assert.equal(job!.runnerId, remote!.id);
     assert.equal((await s.store.artifacts.forJob(job!.id)).length, 1);
     killTree(runner);
+  });
+
+  it('deletes its own builds directory when it stops', async () => {
+    const { token } = await s.runners.create({ description: 'tidy' });
+    const runner = startRunner(s.url, token);
+    children.push(runner);
+    let out = '';
+    runner.stdout!.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    await waitFor('runner taking jobs', () => (out.includes('taking jobs') ? true : null));
+    const own = join(tmpdir(), `runnel-runner-${runner.pid}`);
+    assert.ok(existsSync(join(own, 'builds')), 'the default builds directory exists while it runs');
+    const exited = new Promise((resolve) => runner.once('exit', resolve));
+    runner.kill('SIGTERM');
+    await exited;
+    assert.equal(existsSync(own), false, 'and is gone once it stopped');
   });
 
   it('fails a job with runner_system_failure when its runner dies, and retries it', async () => {
