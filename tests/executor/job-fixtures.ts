@@ -1,20 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ArtifactSpec, JobPayload, JobVariable } from '../../src/protocol/index.js';
 import type { ArtifactTransfer, LogSink } from '../../src/executor/index.js';
+import { temporaryDir } from '../support/temp.js';
 
 /** Shared fixtures for the executor tests: payloads, an in-memory log sink and artifact store, git repos. */
 
-/** Temporary directories of this test process, deleted when it exits. */
-const temporary: string[] = [];
-process.once('exit', () => { for (const dir of temporary) rmSync(dir, { recursive: true, force: true }); });
-
 export function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `runnel-${prefix}-`));
-  temporary.push(dir);
-  return dir;
+  return temporaryDir(`runnel-${prefix}-`);
 }
 
 export function variable(key: string, value: string, extra: Partial<JobVariable> = {}): JobVariable {

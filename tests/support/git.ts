@@ -1,16 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-
-/** Temporary directories of this test process, deleted when it exits. */
-const temporary: string[] = [];
-process.once('exit', () => { for (const dir of temporary) rmSync(dir, { recursive: true, force: true }); });
-function temporaryDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temporary.push(dir);
-  return dir;
-}
+import { temporaryDir } from './temp.js';
 
 /** One empty HOME for the git client in this test process (git only reads config there). */
 let sharedHome: string | null = null;

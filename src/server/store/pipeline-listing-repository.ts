@@ -4,6 +4,7 @@ import type { SqliteReader } from './database.js';
 import { whereRuns, type RunFilter } from './run-filter.js';
 import type { UserState } from './rows.js';
 import type { Tables } from './tables.js';
+import { ID_MARKER, reusableQuery } from './reusable-query.js';
 
 /** GitLab's pipeline list filters: the runs' one filter shape (run-filter.ts). */
 export type PipelineListFilter = RunFilter;
@@ -72,6 +73,18 @@ const viewOfRows = ([row]: unknown[][]): PipelineView | null => (row ? freezeVie
  * version is exactly what the query would read again. Such results are shared between callers
  * and frozen; nothing may modify them.
  */
+const pipelineView = reusableQuery([ID_MARKER] as [number], (db, id) => db.selectFrom('runs as r').leftJoin('users as u', 'u.id', 'r.user_id')
+  .select(['r.id', 'r.iid', 'r.project_id', 'r.sha', 'r.ref', 'r.status', 'r.source', 'r.name', 'r.created_at', 'r.updated_at',
+    'r.before_sha', 'r.tag', 'r.yaml_errors', 'r.user_id', 'r.started_at', 'r.finished_at', 'r.committed_at', 'r.duration_seconds',
+    'r.queued_duration_seconds', 'r.coverage', 'u.id as u_id', 'u.username as u_username', 'u.name as u_name', 'u.state as u_state'])
+  .select((eb) => eb.case()
+    .when(eb.and([
+      eb('r.status', '=', 'success'),
+      eb.exists(eb.selectFrom('jobs as j').select('j.id').whereRef('j.run_id', '=', 'r.id').where('j.retried', '=', 0)
+        .where('j.allow_failure', '=', 1).where('j.status', 'in', ['failed', 'canceled'])),
+    ])).then(sql<number>`1`).else(sql<number>`0`).end().as('warnings'))
+  .where('r.id', '=', id));
+
 export function createPipelineListingRepository(db: Kysely<Tables>, reader: SqliteReader | null = null) {
   const results = new Map<string, unknown>();
   let resultsVersion = Number.NaN;
@@ -124,30 +137,10 @@ export function createPipelineListingRepository(db: Kysely<Tables>, reader: Sqli
 
   const filtered = (f: PipelineListFilter) => whereRuns(db.selectFrom('runs'), f);
 
-  // One statement for the Pipeline entity: compiled once with a marker id, which each call replaces.
-  const MARKER = -7_340_033;
-  let view: { query: CompiledQuery; at: number } | null = null;
-  function viewQuery(id: number): [string, unknown[]] {
-    if (!view) {
-      const query = db.selectFrom('runs as r').leftJoin('users as u', 'u.id', 'r.user_id')
-        .select(['r.id', 'r.iid', 'r.project_id', 'r.sha', 'r.ref', 'r.status', 'r.source', 'r.name', 'r.created_at', 'r.updated_at',
-          'r.before_sha', 'r.tag', 'r.yaml_errors', 'r.user_id', 'r.started_at', 'r.finished_at', 'r.committed_at', 'r.duration_seconds',
-          'r.queued_duration_seconds', 'r.coverage', 'u.id as u_id', 'u.username as u_username', 'u.name as u_name', 'u.state as u_state'])
-        .select((eb) => eb.case()
-          .when(eb.and([
-            eb('r.status', '=', 'success'),
-            eb.exists(eb.selectFrom('jobs as j').select('j.id').whereRef('j.run_id', '=', 'r.id').where('j.retried', '=', 0)
-              .where('j.allow_failure', '=', 1).where('j.status', 'in', ['failed', 'canceled'])),
-          ])).then(sql<number>`1`).else(sql<number>`0`).end().as('warnings'))
-        .where('r.id', '=', MARKER)
-        .compile();
-      const at = query.parameters.indexOf(MARKER);
-      if (at < 0 || query.parameters.lastIndexOf(MARKER) !== at) throw new Error('pipeline view query: marker parameter not found once');
-      view = { query, at };
-    }
-    const parameters = view.query.parameters.slice();
-    parameters[view.at] = id;
-    return [view.query.sql, parameters];
+  // One statement for the Pipeline entity, compiled once (see reusable-query.ts).
+  function viewQuery(id: number): [string, readonly unknown[]] {
+    const query = pipelineView(db, id);
+    return [query.sql, query.parameters];
   }
 
   return {
