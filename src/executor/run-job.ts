@@ -10,6 +10,7 @@ import { gitCheckout } from './git-checkout.js';
 import type { LocalRepository } from './local-checkout.js';
 import { downloadDependencies, uploadArtifacts, type ArtifactTransfer } from './job-artifacts.js';
 import { restoreCaches, saveCaches } from './job-cache.js';
+import { hintUnrelatedSubdirectories } from './spread-hint.js';
 import { buildEnvironment, DEFAULT_PATH, secretsOf } from './job-environment.js';
 import { JobLog, type LogSink } from './job-log.js';
 import { errorLine, sectionEnd, sectionStart, successLine, warningLine, type SectionName } from './log-format.js';
@@ -343,15 +344,16 @@ const buildsRoots = new Map<string, Promise<string>>();
 
 /**
  * A fresh directory for one job, by its real path (jobs see CI_PROJECT_DIR without symlinks).
- * The builds root is created and resolved once per process, not per job: on a slow disk every
- * directory operation is a noticeable part of a short job. If the root has gone since, it is
+ * The builds root is created, marked and resolved once per process, not per job: on a slow disk
+ * every directory operation is a noticeable part of a short job. If the root has gone since, it is
  * made again.
  */
 async function makeJobDir(buildsRoot: string, prefix: string): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     let root = buildsRoots.get(buildsRoot);
     if (!root) {
-      root = mkdir(buildsRoot, { recursive: true }).then(() => realpath(buildsRoot));
+      // The workspaces under the root are unrelated: see hintUnrelatedSubdirectories.
+      root = mkdir(buildsRoot, { recursive: true }).then(() => hintUnrelatedSubdirectories(buildsRoot)).then(() => realpath(buildsRoot));
       buildsRoots.set(buildsRoot, root);
       root.catch(() => buildsRoots.delete(buildsRoot));
     }

@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -11,6 +12,7 @@ import yazl from 'yazl';
 import {
   createDirCacheStore, createShellExecutor, parseJUnit, runJob, type Executor, type RunJobOptions,
 } from '../../src/executor/index.js';
+import { ext4JournalOf } from '../../src/executor/spread-hint.js';
 import type { JobPayload } from '../../src/protocol/index.js';
 import { AppError } from '../../src/shared/index.js';
 import { archiveSpec, makeGitRepo, makePayload, memoryArtifacts, memorySink, tempDir, variable } from './job-fixtures.js';
@@ -213,4 +215,20 @@ test('keepBuildDir leaves the job directory (by its real path) to the caller; a 
   const second = await runOne();
   assert.equal(second.status, 'success');
   assert.ok(second.buildDir.startsWith(`${builds}-elsewhere/job-`), second.buildDir);
+});
+
+test('the builds root is marked for spread-out workspaces where ext4 has no journal (spread-hint.ts)', async (t) => {
+  const builds = tempDir('spread');
+  const journal = ext4JournalOf(builds);
+  if (journal !== 'none') {
+    t.skip(`${builds} is not on ext4 without a journal here (${journal}): the hint applies only there`);
+    return;
+  }
+  const root = join(builds, 'root');
+  const result = await runJob(makePayload({ script: ['true'] }), {
+    executor: createShellExecutor(), log: memorySink(), artifacts: memoryArtifacts(), cache: createDirCacheStore(tempDir('c')),
+  }, { buildsRoot: root });
+  assert.equal(result.status, 'success');
+  const flags = execFileSync('lsattr', ['-d', root], { encoding: 'utf8' }).split(/\s+/)[0]!;
+  assert.ok(flags.includes('T'), flags);
 });
