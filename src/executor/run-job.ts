@@ -1,5 +1,5 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { chmod, mkdir, realpath, rm, writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { chmod, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FailureReason, JobPayload, JobStep } from '../protocol/index.js';
 import { systemClock, type Clock, type Logger } from '../shared/index.js';
@@ -10,7 +10,7 @@ import { gitCheckout } from './git-checkout.js';
 import type { LocalRepository } from './local-checkout.js';
 import { downloadDependencies, uploadArtifacts, type ArtifactTransfer } from './job-artifacts.js';
 import { restoreCaches, saveCaches } from './job-cache.js';
-import { hintUnrelatedSubdirectories } from './spread-hint.js';
+import { makeJobDirs } from './job-dirs.js';
 import { buildEnvironment, DEFAULT_PATH, secretsOf } from './job-environment.js';
 import { JobLog, type LogSink } from './job-log.js';
 import { errorLine, sectionEnd, sectionStart, successLine, warningLine, type SectionName } from './log-format.js';
@@ -125,10 +125,7 @@ export async function runJob(payload: JobPayload, deps: RunJobDeps, options: Run
     return null;
   };
 
-  const jobDir = await makeJobDir(options.buildsRoot, `job-${payload.id}-`);
-  const projectDir = join(jobDir, 'project');
-  const homeDir = join(jobDir, 'home');
-  const tmpDir = join(jobDir, 'tmp');
+  const { jobDir, projectDir, homeDir, tmpDir } = await makeJobDirs(options.buildsRoot, payload.id);
   const hostPath = process.env.PATH ?? DEFAULT_PATH;
   // git and helpers run on the host, with the runner's PATH but nothing else of its environment.
   const gitEnv: Record<string, string> = {
@@ -172,11 +169,6 @@ export async function runJob(payload: JobPayload, deps: RunJobDeps, options: Run
 
   try {
     write(`Running with runnel (executor: ${executor.name})\n`);
-    // Three small directory operations, made without yielding: through the thread pool each is
-    // a round trip that, on a runner busy with other jobs, costs far more than the call.
-    mkdirSync(projectDir, { recursive: true });
-    mkdirSync(homeDir, { recursive: true, mode: 0o700 });
-    mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
 
     phase = await section('prepare_executor', `Preparing the "${executor.name}" executor`, () => guarded(async () => {
       const job: ExecutorJob = {
@@ -337,33 +329,6 @@ export async function runJob(payload: JobPayload, deps: RunJobDeps, options: Run
   if (coverage !== null) result.coverage = coverage;
   if (dotenv) result.dotenv = dotenv;
   return result;
-}
-
-/** Builds root → its real path, once it exists (made and resolved by the first job). */
-const buildsRoots = new Map<string, Promise<string>>();
-
-/**
- * A fresh directory for one job, by its real path (jobs see CI_PROJECT_DIR without symlinks).
- * The builds root is created, marked and resolved once per process, not per job: on a slow disk
- * every directory operation is a noticeable part of a short job. If the root has gone since, it is
- * made again.
- */
-async function makeJobDir(buildsRoot: string, prefix: string): Promise<string> {
-  for (let attempt = 0; ; attempt++) {
-    let root = buildsRoots.get(buildsRoot);
-    if (!root) {
-      // The workspaces under the root are unrelated: see hintUnrelatedSubdirectories.
-      root = mkdir(buildsRoot, { recursive: true }).then(() => hintUnrelatedSubdirectories(buildsRoot)).then(() => realpath(buildsRoot));
-      buildsRoots.set(buildsRoot, root);
-      root.catch(() => buildsRoots.delete(buildsRoot));
-    }
-    try {
-      return mkdtempSync(join(await root, prefix));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw error;
-      buildsRoots.delete(buildsRoot);
-    }
-  }
 }
 
 function stepShouldRun(step: JobStep, succeeded: boolean): boolean {
