@@ -5,7 +5,7 @@ import { noopLogger, randomId, systemClock, type Logger } from '../../shared/ind
 import { createStore, openMigratedMemoryDatabase, type Job, type JobProgress, type Project, type Run, type Store } from '../../server/store/index.js';
 import { createAccounts, createEngine, createLoop, createNotifier, createProjects, createRunners, createRunnerService, type Engine } from '../../server/engine/index.js';
 import { createRepositoryHost, type RepositoryHost } from '../../server/git/index.js';
-import { createDirCacheStore, createDockerExecutor, createSandboxExecutor, createShellExecutor, parseJUnit, type Executor } from '../../executor/index.js';
+import { createDirCacheStore, createDockerExecutor, createSandboxExecutor, createShellExecutor, parseJUnit, startSpawnHelper, type Executor } from '../../executor/index.js';
 import { createRunner, type Runner } from '../../runner/index.js';
 import type { Diagnostic } from '../../pipeline/index.js';
 import { createRepositoryAccess } from '../repository-access.js';
@@ -60,6 +60,10 @@ async function openMemoryStore(): Promise<Store> {
 /** Runs the pipeline to its end and returns what happened; `result.logOf` works until `close`. */
 export async function runLocalPipeline(options: LocalRunOptions): Promise<{ result: LocalRunResult; close(): Promise<void> }> {
   const logger = options.logger ?? noopLogger();
+  // The helper that starts the jobs' processes is a Node process of its own: started now, its
+  // boot (tens of ms) overlaps the store, the snapshot and the run's creation instead of
+  // holding up the first job.
+  startSpawnHelper();
   const dataDir = mkdtempSync(join(tmpdir(), 'runnel-run-'));
   const reposDir = join(dataDir, 'repositories');
   const buildsDir = join(dataDir, 'builds');
