@@ -10,6 +10,8 @@ import type { RepositoryHost } from '../server/git/index.js';
  */
 export function createRepositoryAccess(host: RepositoryHost, baseUrl: () => string): RepositoryAccess {
   const ws = (p: Project) => p.workspacePath;
+  /** Bare repository path → its file:// URL (embedded runners' clone URL). */
+  const fileUrls = new Map<string, string>();
   return {
     async resolveRef(project, ref) {
       if (/^[0-9a-f]{40}$/.test(ref) || ref.startsWith('refs/')) {
@@ -46,7 +48,17 @@ export function createRepositoryAccess(host: RepositoryHost, baseUrl: () => stri
       return known !== undefined ? Promise.resolve(known) : commitInfo(host, project, sha);
     },
     cloneUrl(project, jobToken, runnerKind) {
-      if (runnerKind === 'embedded') return pathToFileURL(host.pathOf(ws(project), project.path)).href;
+      if (runnerKind === 'embedded') {
+        // Per job; pathToFileURL's escaping is most of building a payload's strings.
+        const gitDir = host.pathOf(ws(project), project.path);
+        let url = fileUrls.get(gitDir);
+        if (url === undefined) {
+          url = pathToFileURL(gitDir).href;
+          if (fileUrls.size >= 1_000) fileUrls.clear();
+          fileUrls.set(gitDir, url);
+        }
+        return url;
+      }
       const url = new URL(`${baseUrl()}/${ws(project)}/${project.path}.git`);
       url.username = 'gitlab-ci-token';
       url.password = jobToken;

@@ -38,6 +38,8 @@ export interface CheckoutInput {
   local?: LocalRepository;
   /** For the runner's own log (why the in-process checkout fell back to cloning). */
   logger?: Logger;
+  /** The caller made projectDir and nothing wrote to it since: no need to look. */
+  projectDirIsNew?: boolean;
 }
 
 export type CheckoutOutcome =
@@ -85,7 +87,7 @@ export async function gitCheckout(input: CheckoutInput): Promise<CheckoutOutcome
   const { git: info } = input;
   const depthArgs = info.depth > 0 ? ['--depth', String(info.depth)] : [];
   input.log(info.depth > 0 ? `Fetching changes with git depth set to ${info.depth}...\n` : 'Fetching changes...\n');
-  const simple = plainClone(info) && isEmptyDir(input.projectDir);
+  const simple = plainClone(info) && (input.projectDirIsNew === true || isEmptyDir(input.projectDir));
   // Fastest: no process (embedded runner, repository on this disk), see local-checkout.ts.
   if (simple && input.local && /^[0-9a-f]{40}$/.test(info.sha)) {
     const done = await inProcess(input.local);

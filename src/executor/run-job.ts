@@ -195,7 +195,8 @@ export async function runJob(payload: JobPayload, deps: RunJobDeps, options: Run
     if (phase.ok) {
       phase = await section('get_sources', 'Getting source from Git repository', () => guarded(async () => {
         const pre = payload.hooks.find((h) => h.name === 'pre_get_sources_script');
-        if (pre && pre.script.length > 0) {
+        const preRuns = pre !== undefined && pre.script.length > 0;
+        if (pre && preRuns) {
           const outcome = await runScript('pre_get_sources_script', pre.script, { ...env, CI_JOB_STATUS: 'running' }, remainingMs(), stopMain.signal);
           const result = scriptPhase(outcome);
           if (!result.ok) return result;
@@ -206,7 +207,7 @@ export async function runJob(payload: JobPayload, deps: RunJobDeps, options: Run
         } else {
           const checkout = await gitCheckout({
             git: payload.git_info, projectDir, env: gitEnv, log: write, signal: stopMain.signal,
-            timeoutMs: remainingMs(), killGraceMs,
+            timeoutMs: remainingMs(), killGraceMs, projectDirIsNew: !preRuns,
             ...(deps.localRepository && { local: deps.localRepository }), ...(deps.logger && { logger: deps.logger }),
           });
           if (!checkout.ok) {

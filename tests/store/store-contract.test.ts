@@ -112,6 +112,18 @@ for (const target of await testDatabases()) {
       assert.deepEqual(await store.jobs.dependencyCandidates(run.id, { names: [] }), []);
       const counts = (await store.jobs.statusCounts(run.id)).sort((x, y) => x.status.localeCompare(y.status));
       assert.deepEqual(counts, [{ status: 'created', allowFailure: false, n: 1 }, { status: 'running', allowFailure: false, n: 1 }]);
+      // A run's archives: only file_type archive, only its own jobs, oldest first.
+      assert.deepEqual(await store.artifacts.archivesOfRun(run.id), []);
+      const artifact = (jobId: number, fileType: string, filename: string) => store.artifacts.insert({
+        jobId, projectId: pid, fileType, fileFormat: fileType === 'archive' ? 'zip' : 'gzip', filename, size: 3, storagePath: `/x/${filename}`, expireAt: null, createdAt: 7,
+      });
+      const first = await artifact(b!.id, 'archive', 'b.zip');
+      await artifact(a!.id, 'junit', 'junit.xml.gz');
+      const second = await artifact(a!.id, 'archive', 'a.zip');
+      const otherRun = await store.runs.insert({ ...run, iid: 12, number: 2 });
+      const [elsewhere] = await store.jobs.insertMany([{ ...base, runId: otherRun.id, name: 'a', position: 0, status: 'success', dag: false, priority: 0 }]);
+      await artifact(elsewhere!.id, 'archive', 'other.zip');
+      assert.deepEqual((await store.artifacts.archivesOfRun(run.id)).map((x) => [x.id, x.jobId, x.filename]), [[first.id, b!.id, 'b.zip'], [second.id, a!.id, 'a.zip']]);
     });
 
     it('appends log chunks only at the current end and reads them back from any offset', async () => {

@@ -269,8 +269,12 @@ export function createEngine(deps: EngineDeps) {
     } else {
       chosen = await store.jobs.dependencyCandidates(job.runId, { beforeStage: job.stageIdx });
     }
-    const artifacts = await store.artifacts.forJobs(chosen.map((j) => j.id));
-    return chosen.map((j) => ({ job: j, archive: artifacts.find((a) => a.jobId === j.id && a.fileType === 'archive') ?? null }));
+    if (chosen.length === 0) return [];
+    // The run's archives (usually few) rather than an IN list of every chosen job, whose length,
+    // and so whose statement, changes from job to job.
+    const archives = new Map<number, Artifact>();
+    for (const a of await store.artifacts.archivesOfRun(job.runId)) if (!archives.has(a.jobId)) archives.set(a.jobId, a);
+    return chosen.map((j) => ({ job: j, archive: archives.get(j.id) ?? null }));
   }
 
   async function payloadFor(job: Job, runner: Runner, token: string): Promise<JobPayload> {

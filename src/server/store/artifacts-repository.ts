@@ -1,6 +1,12 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ArtifactsTable, Tables } from './tables.js';
 import type { Artifact } from './rows.js';
+import { ID_MARKER, reusableQuery } from './reusable-query.js';
+
+/** A run's job archives, oldest first: one fixed statement, whatever the number of jobs asking. */
+const archivesOfRun = reusableQuery([ID_MARKER] as [number], (db, runId) => db.selectFrom('job_artifacts')
+  .innerJoin('jobs', 'jobs.id', 'job_artifacts.job_id').selectAll('job_artifacts')
+  .where('jobs.run_id', '=', runId).where('job_artifacts.file_type', '=', 'archive').orderBy('job_artifacts.id'));
 
 /** Artifact metadata; the files themselves live under the data directory (storage_path). */
 export function createArtifactsRepository(db: Kysely<Tables>) {
@@ -18,6 +24,10 @@ export function createArtifactsRepository(db: Kysely<Tables>) {
     async forJobs(jobIds: number[]): Promise<Artifact[]> {
       if (jobIds.length === 0) return [];
       return (await db.selectFrom('job_artifacts').selectAll().where('job_id', 'in', jobIds).orderBy('id').execute()).map(toArtifact);
+    },
+    /** The archives (file_type archive) of a run's jobs, by id. */
+    async archivesOfRun(runId: number): Promise<Artifact[]> {
+      return (await db.executeQuery(archivesOfRun(db, runId))).rows.map(toArtifact);
     },
     async expired(now: number, limit: number): Promise<Artifact[]> {
       return (await db.selectFrom('job_artifacts').selectAll().where('expire_at', '<', now).orderBy('expire_at').limit(limit).execute()).map(toArtifact);
