@@ -169,8 +169,8 @@ export function sweepCandidates(entries: readonly number[], firstPid: number, la
 
 /**
  * SIGKILLs every process (of this user; others' environments are unreadable) whose environment
- * holds `TREE_MARK=mark`; returns their pids. Reads /proc asynchronously: a server with many
- * processes does not stall its event loop. With `since` (the leader's pid and when it started,
+ * holds `TREE_MARK=mark`; returns their pids. Reads /proc asynchronously, but for a few pids:
+ * a server with many processes does not stall its event loop. With `since` (the leader's pid and when it started,
  * for a step shorter than RANGE_SWEEP_MAX_MS) only pids handed out since then are read: a job's
  * sweep then costs a few reads, not one per process on the machine.
  */
@@ -178,9 +178,12 @@ export async function killMarked(mark: string, since?: { firstPid: number; start
   const needle = Buffer.from(`${TREE_MARK}=${mark}\0`);
   const last = since && Date.now() - since.startedAt < RANGE_SWEEP_MAX_MS ? lastPid() : null;
   let pids: number[];
+  let direct = false;
   if (since && last !== null && last >= since.firstPid && last - since.firstPid < DIRECT_SWEEP_MAX) {
-    // A short job started few processes (often none but its leader): look those up by number.
+    // A short job started few processes (often none but its leader): look those up by number,
+    // each with one synchronous read (most are gone: a failed open), not a thread-pool round trip.
     pids = Array.from({ length: last - since.firstPid + 1 }, (_, i) => since.firstPid + i).filter((pid) => pid !== process.pid);
+    direct = true;
   } else {
     let entries: string[];
     try {
@@ -192,13 +195,7 @@ export async function killMarked(mark: string, since?: { firstPid: number; start
     if (since && last !== null) pids = sweepCandidates(pids, since.firstPid, last);
   }
   const killed: number[] = [];
-  await Promise.all(pids.map(async (pid) => {
-    let environ: Buffer;
-    try {
-      environ = await readFile(`/proc/${pid}/environ`);
-    } catch {
-      return;
-    }
+  const check = (pid: number, environ: Buffer): void => {
     if (environ.indexOf(needle) === -1) return;
     try {
       process.kill(pid, 'SIGKILL');
@@ -206,6 +203,27 @@ export async function killMarked(mark: string, since?: { firstPid: number; start
     } catch {
       // gone already
     }
+  };
+  if (direct) {
+    for (const pid of pids) {
+      let environ: Buffer;
+      try {
+        environ = readFileSync(`/proc/${pid}/environ`);
+      } catch {
+        continue;
+      }
+      check(pid, environ);
+    }
+    return killed;
+  }
+  await Promise.all(pids.map(async (pid) => {
+    let environ: Buffer;
+    try {
+      environ = await readFile(`/proc/${pid}/environ`);
+    } catch {
+      return;
+    }
+    check(pid, environ);
   }));
   return killed;
 }

@@ -20,6 +20,9 @@ export function createStreamMasker(secrets: readonly string[]): StreamMasker {
     .map((s) => Buffer.from(s, 'utf8'))
     .sort((a, b) => b.length - a.length);
   const maxLength = needles[0]?.length ?? 0;
+  // Bytes a secret starts with: the tail scan below compares only where one of them sits.
+  const starts = new Uint8Array(256);
+  for (const needle of needles) starts[needle[0]!] = 1;
   let pending: Buffer = Buffer.alloc(0);
 
   function process(data: Buffer, final: boolean): Buffer {
@@ -50,7 +53,7 @@ export function createStreamMasker(secrets: readonly string[]): StreamMasker {
     // line and then works in silence shows that line at once, not once it prints more.
     let safeEnd = data.length;
     for (let at = Math.max(emitted, boundary, 0); at < data.length; at++) {
-      if (needles.some((needle) => couldStartAt(data, at, needle))) {
+      if (starts[data[at]!] === 1 && needles.some((needle) => couldStartAt(data, at, needle))) {
         safeEnd = at;
         break;
       }

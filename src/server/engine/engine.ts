@@ -238,17 +238,24 @@ export function createEngine(deps: EngineDeps) {
         const claimed = await store.jobs.claim(c.id, { runnerId: runner.id, runnerSession: session, tokenDigest: digestToken(token), leaseExpiresAt: now + leaseMs, startedAt: now });
         if (!claimed) { skipped.push(c.id); continue; }
         const job = (await store.jobs.byId(c.id))!;
-        await inRun(job.runId, async (tx, notify) => {
-          notify.push(() => events.jobChanged(job.id, job.runId));
-          // With a job running the run's composite status is `running`, and a claim changes no
-          // coverage: once the run is running and has its start time, a roll-up would write
-          // nothing, and it costs two scans of the run's jobs per claim.
-          const run = await tx.runs.byId(job.runId);
-          if (run && run.status === 'running' && run.startedAt !== null) return;
-          if (run) await rollUp(tx, job.runId, notify, run);
-        });
+        // With a job running the run's composite status is `running`, and a claim changes no
+        // coverage: once the run is running and has its start time, a roll-up would write
+        // nothing, and it costs two scans of the run's jobs per claim. That is known from the
+        // run as read after the claim, without taking the run's lock; otherwise the roll-up
+        // happens under it.
+        let run = await store.runs.byId(job.runId);
+        if (run && run.status === 'running' && run.startedAt !== null) {
+          events.jobChanged(job.id, job.runId);
+        } else {
+          run = await inRun(job.runId, async (tx, notify) => {
+            notify.push(() => events.jobChanged(job.id, job.runId));
+            const locked = await tx.runs.byId(job.runId);
+            if (locked && !(locked.status === 'running' && locked.startedAt !== null)) await rollUp(tx, job.runId, notify, locked);
+            return locked;
+          });
+        }
         try {
-          return { job, payload: await payloadFor(job, runner, token) };
+          return { job, payload: await payloadFor(job, runner, token, run ?? undefined) };
         } catch (error) {
           logger.error({ err: error, jobId: job.id }, 'payload build failed');
           await finishJob(job.id, { state: 'failed', failureReason: 'runner_system_failure' });
@@ -277,8 +284,9 @@ export function createEngine(deps: EngineDeps) {
     return chosen.map((j) => ({ job: j, archive: archives.get(j.id) ?? null }));
   }
 
-  async function payloadFor(job: Job, runner: Runner, token: string): Promise<JobPayload> {
-    const run = (await store.runs.byId(job.runId))!;
+  /** `known`: the job's run as just read (after the claim), to save reading it again. */
+  async function payloadFor(job: Job, runner: Runner, token: string, known?: Run): Promise<JobPayload> {
+    const run = known ?? (await store.runs.byId(job.runId))!;
     const project = (await store.projects.byId(job.projectId))!;
     const refProtected = !run.tag && run.ref === project.defaultBranch;
     const deps2 = await dependenciesOf(job);
@@ -327,12 +335,21 @@ export function createEngine(deps: EngineDeps) {
     return store.jobs.renewLease(job.id, job.runnerId, clock.now() + leaseMs);
   }
 
+  /**
+   * Renews the lease of `job` (as just read) unless it was renewed within the last tenth of the
+   * lease time: a job printing many lines appends often, and each renewal is a write.
+   */
+  async function renewLeaseSoon(job: Job): Promise<void> {
+    if (job.leaseExpiresAt !== null && job.leaseExpiresAt - clock.now() > leaseMs * 0.9) return;
+    await renewLease(job);
+  }
+
   /** Appends to the job log at `offset`; false when the offset is not the current end. */
   async function appendLog(job: Job, offset: number, data: Uint8Array): Promise<{ ok: boolean; size: number }> {
     const ok = await store.jobs.appendLog(job.id, offset, data);
     const current = ok ? offset + data.length : ((await store.jobs.byId(job.id))?.logSize ?? 0);
     if (ok) {
-      await renewLease(job);
+      await renewLeaseSoon(job);
       events.jobChanged(job.id, job.runId, true);
     }
     return { ok, size: current };

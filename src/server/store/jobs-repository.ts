@@ -125,11 +125,6 @@ export function createJobsRepository(db: Kysely<Tables>, dialect: DialectName) {
       const [row] = (await db.executeQuery(jobById(db, id))).rows;
       return row ? toJob(row) : null;
     },
-    /** A job's status alone (null: no such job), for answers that carry it on hot paths. */
-    async statusOf(id: number): Promise<string | null> {
-      const row = await db.selectFrom('jobs').select('status').where('id', '=', id).executeTakeFirst();
-      return row?.status ?? null;
-    },
     async byTokenDigest(digest: string): Promise<Job | null> {
       const [row] = (await db.executeQuery(jobByTokenDigest(db, digest))).rows;
       return row ? toJob(row) : null;
