@@ -7,7 +7,7 @@ import { ADMIT_ALL, type DefinitionPolicies } from './definition-policies.js';
 import { parseDuration, type ContextVariable, type Plan, type PlanJob, type PlanRetry } from '../../pipeline/index.js';
 import type { JobPayload } from '../../protocol/index.js';
 import type { Artifact, Definition, DependencyJob, Job, Project, Repositories, Run, Runner, Store, User } from '../store/index.js';
-import { processRun, runStatusOf } from './run-processing.js';
+import { processRun, runStatusOf, type ProcessOutcome } from './run-processing.js';
 import { resumeRun as resumeRunUseCase, createRun as createRunUseCase, ensureDefaultDefinition, jobColumns, type ConfigText, type CreateRunInput, type CreateRunResult } from './run-creation.js';
 import { buildJobPayload } from './job-payload.js';
 import { failureAllowed, shouldRetry } from './retry-policy.js';
@@ -114,19 +114,15 @@ export function createEngine(deps: EngineDeps) {
   }
 
   /** After processing: start bridges (they never reach a runner) and wake runners. */
-  async function afterProcessing(tx: Repositories, run: Run, queued: number[], notify: Notify): Promise<void> {
-    if (queued.length === 0) return;
-    let builds = 0;
-    for (const id of queued) {
+  async function afterProcessing(tx: Repositories, run: Run, outcome: Pick<ProcessOutcome, 'queued' | 'bridges'>, notify: Notify): Promise<void> {
+    for (const id of outcome.bridges) {
       const job = await tx.jobs.byId(id);
       if (!job) continue;
-      if (job.kind === 'bridge') {
-        await tx.jobs.transition(job.id, ['pending'], { status: 'running', startedAt: clock.now() });
-        const trigger = (job.spec as unknown as PlanJob).trigger;
-        notify.push(() => { void startChild(run, job, trigger?.include ?? []).catch((error: unknown) => logger.error({ err: error, jobId: job.id }, 'child pipeline failed to start')); });
-      } else builds++;
+      await tx.jobs.transition(job.id, ['pending'], { status: 'running', startedAt: clock.now() });
+      const trigger = (job.spec as unknown as PlanJob).trigger;
+      notify.push(() => { void startChild(run, job, trigger?.include ?? []).catch((error: unknown) => logger.error({ err: error, jobId: job.id }, 'child pipeline failed to start')); });
     }
-    if (builds > 0) notify.push(() => events.jobQueued());
+    if (outcome.queued.length > outcome.bridges.length) notify.push(() => events.jobQueued());
   }
 
   async function persistPlan(run: Run, plan: Plan): Promise<void> {
@@ -145,7 +141,7 @@ export function createEngine(deps: EngineDeps) {
       if (definition && !(await policies.admit(tx, definition, run))) return;
       const outcome = await processRun(tx, run.id, { initial: true }, clock);
       await rollUp(tx, run.id, notify);
-      await afterProcessing(tx, run, outcome.queued, notify);
+      await afterProcessing(tx, run, outcome, notify);
     });
   }
 
@@ -156,7 +152,7 @@ export function createEngine(deps: EngineDeps) {
       if (!run || run.status !== 'created') return;
       const outcome = await processRun(tx, runId, { initial: true }, clock);
       await rollUp(tx, runId, notify);
-      await afterProcessing(tx, run, outcome.queued, notify);
+      await afterProcessing(tx, run, outcome, notify);
     });
   }
 
@@ -397,9 +393,10 @@ export function createEngine(deps: EngineDeps) {
         logger.info({ jobId, retryJobId: fresh?.id, attempt: current.attempt + 1 }, 'job retried automatically');
       } else {
         const outcome2 = await processRun(tx, current.runId, { changedNames: [current.name] }, clock);
-        await afterProcessing(tx, run, outcome2.queued, notify);
+        await afterProcessing(tx, run, outcome2, notify);
       }
-      await rollUp(tx, current.runId, notify);
+      // Nothing above writes the run's row (jobs only): the roll-up can start from `run`.
+      await rollUp(tx, current.runId, notify, run);
       return tx.jobs.byId(jobId);
     });
   }
@@ -499,7 +496,7 @@ export function createEngine(deps: EngineDeps) {
       await tx.runs.update(runId, { finishedAt: null, updatedAt: clock.now() });
       const outcome = await processRun(tx, runId, { initial: true }, clock);
       const outcome2 = await processRun(tx, runId, { changedNames: names }, clock);
-      await afterProcessing(tx, run, [...outcome.queued, ...outcome2.queued], notify);
+      await afterProcessing(tx, run, { queued: [...outcome.queued, ...outcome2.queued], bridges: [...outcome.bridges, ...outcome2.bridges] }, notify);
       await rollUp(tx, runId, notify);
     });
   }
@@ -644,7 +641,7 @@ export function createEngine(deps: EngineDeps) {
       if (!first) continue;
       await inRun(run.id, async (tx, notify) => {
         const outcome = await processRun(tx, run.id, { initial: true }, clock);
-        await afterProcessing(tx, run, outcome.queued, notify);
+        await afterProcessing(tx, run, outcome, notify);
         await rollUp(tx, run.id, notify);
       });
     }

@@ -15,6 +15,8 @@ import { compositeStatus, decideCreatedJob, hasWarnings, isCompleted, type RunSt
 export interface ProcessOutcome {
   /** Jobs that became pending (wake runners). */
   queued: number[];
+  /** Those of them that are bridges (trigger jobs: started by the engine, never by a runner). */
+  bridges: number[];
   /** Every job whose status changed, with its new status. */
   changed: Array<{ id: number; status: string }>;
 }
@@ -25,7 +27,7 @@ export async function processRun(
   trigger: { initial: true } | { changedNames: string[] },
   clock: Clock,
 ): Promise<ProcessOutcome> {
-  const outcome: ProcessOutcome = { queued: [], changed: [] };
+  const outcome: ProcessOutcome = { queued: [], bridges: [], changed: [] };
   const work: string[] = 'initial' in trigger ? [] : [...trigger.changedNames];
   let checkStages = true;
 
@@ -45,7 +47,10 @@ export async function processRun(
     });
     if (!ok) return;
     outcome.changed.push({ id: job.id, status: target });
-    if (target === 'pending') outcome.queued.push(job.id);
+    if (target === 'pending') {
+      outcome.queued.push(job.id);
+      if (job.kind === 'bridge') outcome.bridges.push(job.id);
+    }
     // A skipped job is complete at once and can unblock (or skip) others in turn.
     if (target === 'skipped') { work.push(job.name); checkStages = true; }
   };

@@ -41,7 +41,7 @@ export interface JobListQuery {
   limit: number;
 }
 
-const STATE_COLUMNS = ['id', 'name', 'stage_idx', 'status', 'when', 'allow_failure', 'dag', 'resource_group'] as const;
+const STATE_COLUMNS = ['id', 'name', 'stage_idx', 'kind', 'status', 'when', 'allow_failure', 'dag', 'resource_group'] as const;
 
 const statusCountsAll = reusableQuery([idMarker(0)] as [number], (db, runId) => db.selectFrom('jobs')
   .select(['status', 'allow_failure', (eb) => eb.fn.countAll<number>().as('n')])
@@ -319,8 +319,11 @@ export function createJobsRepository(db: Kysely<Tables>, dialect: DialectName) {
 
 export type JobsRepository = ReturnType<typeof createJobsRepository>;
 
-function toState(r: { id: number; name: string; stage_idx: number; status: string; when: string; allow_failure: number; dag: number; resource_group: string | null }): JobState {
-  return { id: r.id, name: r.name, stageIdx: r.stage_idx, status: r.status, when: r.when, allowFailure: r.allow_failure === 1, dag: r.dag === 1, resourceGroup: r.resource_group };
+function toState(r: { id: number; name: string; stage_idx: number; kind: string; status: string; when: string; allow_failure: number; dag: number; resource_group: string | null }): JobState {
+  return {
+    id: r.id, name: r.name, stageIdx: r.stage_idx, kind: r.kind === 'bridge' ? 'bridge' : 'build', status: r.status, when: r.when,
+    allowFailure: r.allow_failure === 1, dag: r.dag === 1, resourceGroup: r.resource_group,
+  };
 }
 
 function num(v: number | null): number | null {

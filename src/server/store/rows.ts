@@ -164,6 +164,7 @@ export interface JobState {
   id: number;
   name: string;
   stageIdx: number;
+  kind: 'build' | 'bridge';
   status: string;
   when: string;
   allowFailure: boolean;
