@@ -51,3 +51,17 @@ test('without a flush, the batch is deleted delayMs after its first directory', 
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('abandon stops the timer and leaves the trash to the builds root\'s owner', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'runnel-trash-'));
+  try {
+    const trash = createBuildDirTrash(root, { logger: silentLogger(), delayMs: 20 });
+    trash.discard(jobDir(root, 'job-1-a'));
+    trash.abandon();
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(readdirSync(root), [`.trash-${process.pid}`]);
+    assert.deepEqual(readdirSync(join(root, `.trash-${process.pid}`)), ['job-1-a']);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

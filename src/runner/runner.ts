@@ -136,12 +136,17 @@ export function createRunner(options: RunnerOptions) {
       startSpawnHelper();
       workers = Array.from({ length: options.concurrency }, (_, i) => worker(i));
     },
-    /** Stops polling; running jobs are canceled when `cancelRunning`, else awaited. */
-    async stop({ cancelRunning = true }: { cancelRunning?: boolean } = {}): Promise<void> {
+    /**
+     * Stops polling; running jobs are canceled when `cancelRunning`, else awaited. Finished jobs'
+     * directories are deleted before it returns, unless `leaveBuilds` (the caller deletes the
+     * builds root itself, as `runnel run` deletes its whole data directory).
+     */
+    async stop({ cancelRunning = true, leaveBuilds = false }: { cancelRunning?: boolean; leaveBuilds?: boolean } = {}): Promise<void> {
       stop.abort();
       if (cancelRunning) for (const c of running) c.abort();
       await Promise.all(workers);
-      await trash.flush();
+      if (leaveBuilds) trash.abandon();
+      else await trash.flush();
       workers = [];
       await readers?.close();
     },

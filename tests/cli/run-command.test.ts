@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,9 +21,9 @@ function repo(ci: string, extra: Record<string, string> = {}): string {
   return dir;
 }
 
-function runnel(cwd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function runnel(cwd: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, 'run', ...args], { cwd, env: { ...gitEnv(), NODE_OPTIONS: '' }, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [BIN, 'run', ...args], { cwd, env: { ...gitEnv(), NODE_OPTIONS: '', ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -42,6 +42,21 @@ describe('runnel run (a local pipeline, no server)', () => {
       assert.equal(git(dir, ['status', '--porcelain']), '?? note.txt', 'the user\'s repository is untouched');
       assert.equal(git(dir, ['rev-list', '--count', 'HEAD']), '1');
     } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
+
+  it('leaves nothing in the temporary directory once it has exited (the data directory goes soon after)', async () => {
+    const dir = repo('stages: [a, b]\none:\n  stage: a\n  script: [mkdir -p out, echo x > out/x]\n  artifacts: { paths: [out/] }\ntwo:\n  stage: b\n  script: [cat out/x]\n');
+    const scratch = mkdtempSync(join(tmpdir(), 'runnel-tmpdir-'));
+    try {
+      const r = await runnel(dir, [], { TMPDIR: scratch });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const deadline = Date.now() + 10_000;
+      while (readdirSync(scratch).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(readdirSync(scratch), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 
   it('exits 1 on a failing job and shows the tail of its log', async () => {

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { isSafeRefName } from '../../server/git/index.js';
 
 /**
  * Commits a snapshot of a working tree into a bare repository without touching the user's
@@ -9,7 +10,7 @@ import { isAbsolute, join, resolve } from 'node:path';
  * ignored — what `git add -A` would stage — become one commit on `branch` in `bareDir`.
  *
  * How: a private index file and `git --git-dir=<bare> --work-tree=<cwd> add -A`, then
- * `write-tree` + `commit-tree` + `update-ref`. When `cwd` is inside a git repository, the bare
+ * `write-tree` + `commit-tree`, and the branch's ref and HEAD written as files. When `cwd` is inside a git repository, the bare
  * repository borrows its objects (objects/info/alternates) and starts from a copy of its index,
  * so unchanged files are not re-hashed and big repositories snapshot in milliseconds; the user's
  * HEAD becomes the parent, so jobs see the real history.
@@ -140,9 +141,18 @@ export async function snapshotWorkingTree(source: SourceRepository, bareDir: str
     const tree = await gitOk(['write-tree'], { cwd: source.root, env });
     const parents = source.head ? ['-p', source.head] : [];
     const sha = await gitOk(['commit-tree', tree, ...parents, '-m', 'runnel run: working tree snapshot'], { cwd: source.root, env: { ...env, ...(await who) } });
-    await gitOk(['update-ref', `refs/heads/${source.branch}`, sha], { cwd: source.root, env });
-    // The bare repository's HEAD names its default branch already when that is this branch.
-    if (options.headIs !== source.branch) await gitOk(['symbolic-ref', 'HEAD', `refs/heads/${source.branch}`], { cwd: source.root, env });
+    if (isSafeRefName(source.branch)) {
+      // The bare repository is new and this run's own: its refs are written as git writes a
+      // loose ref, without two more git processes (most of a short run's start is processes).
+      const ref = join(bareDir, 'refs', 'heads', ...source.branch.split('/'));
+      mkdirSync(dirname(ref), { recursive: true });
+      writeFileSync(ref, `${sha}\n`);
+      if (options.headIs !== source.branch) writeFileSync(join(bareDir, 'HEAD'), `ref: refs/heads/${source.branch}\n`);
+    } else {
+      await gitOk(['update-ref', `refs/heads/${source.branch}`, sha], { cwd: source.root, env });
+      // The bare repository's HEAD names its default branch already when that is this branch.
+      if (options.headIs !== source.branch) await gitOk(['symbolic-ref', 'HEAD', `refs/heads/${source.branch}`], { cwd: source.root, env });
+    }
     return { sha, branch: source.branch, defaultBranch: source.defaultBranch };
   } finally {
     rmSync(scratch, { recursive: true, force: true });

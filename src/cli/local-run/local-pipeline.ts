@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -73,11 +74,11 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<{ resu
   let runner: Runner | null = null;
   const loops: Array<ReturnType<typeof createLoop>> = [];
   const close = async () => {
-    await runner?.stop({ cancelRunning: true });
+    await runner?.stop({ cancelRunning: true, leaveBuilds: true });
     for (const loop of loops) await loop.stop();
     host?.close();
     await store?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    removeSoon(dataDir);
   };
   try {
     // The store is made (work in this process) while git describes the repository (in its own).
@@ -140,6 +141,22 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<{ resu
   } catch (error) {
     await close();
     throw error;
+  }
+}
+
+/**
+ * Deletes the run's data directory after this process is gone: by a detached `rm -rf` (its own
+ * session, not waited for), since deleting a few thousand entries took tens of milliseconds at
+ * the end of every run (~60 ms with the last jobs' workspaces, of a 0.5 s 50-job run). Where
+ * `rm` cannot be started, here and now.
+ */
+function removeSoon(dir: string): void {
+  try {
+    const rm = spawn('rm', ['-rf', '--', dir], { detached: true, stdio: 'ignore', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+    rm.once('error', () => rmSync(dir, { recursive: true, force: true }));
+    rm.unref();
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

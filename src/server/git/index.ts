@@ -19,4 +19,4 @@ export type { RefUpdate } from './push-journal.js';
 export { parseSmartHttpPath, type SmartHttpTarget, type SmartHttpPathInfo, type GitService } from './smart-http-request.js';
 export { isValidSegment } from './repository-path.js';
 export { matchesGlob, globToRegExp } from './glob-pattern.js';
-export { ZERO_SHA, isZeroObjectId } from './object-names.js';
+export { ZERO_SHA, isSafeRefName, isZeroObjectId } from './object-names.js';

@@ -16,11 +16,15 @@ export function isZeroObjectId(value: string): boolean {
   return /^0+$/.test(value) && isObjectId(value);
 }
 
-/** A conservative subset of git-check-ref-format: enough to keep a name a plain ref name. */
+/**
+ * git-check-ref-format's rules for a branch or tag name (what follows refs/heads/ or refs/tags/),
+ * plus two of Runnel's own: no leading `-` (it could read as an option) and at most 1,024 bytes.
+ * object-names.test.ts holds it against `git check-ref-format` itself.
+ */
 export function isSafeRefName(name: string): boolean {
   if (name.length === 0 || name.length > 1024 || name.startsWith('-') || name.startsWith('/') || name.endsWith('/')) return false;
-  if (name.endsWith('.') || name.endsWith('.lock') || name.includes('..') || name.includes('//') || name.includes('@{')) return false;
-  if (name.split('/').some((part) => part.startsWith('.'))) return false;
+  if (name.endsWith('.') || name.includes('..') || name.includes('//') || name.includes('@{')) return false;
+  if (name.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock'))) return false;
   if ([...name].some((ch) => ch.charCodeAt(0) <= 0x20 || ch.charCodeAt(0) === 0x7f)) return false;
   return !/[~^:?*[\\]/.test(name);
 }

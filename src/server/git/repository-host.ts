@@ -9,7 +9,7 @@ import { parseBatchOutput, type BatchObject } from './batch-output.js';
 import { createBatchReader } from './object-batch-reader.js';
 import { installPostReceiveHook } from './post-receive-hook.js';
 import { repositoryPath } from './repository-path.js';
-import { runGit, runGitChecked } from './run-git.js';
+import { runGitChecked } from './run-git.js';
 
 export interface RepositoryHostOptions {
   /** Root of all hosted repositories: `<reposDir>/<workspace>/<project>.git`. */
@@ -145,7 +145,7 @@ export function createRepositoryHost({ reposDir, gitBinary = 'git', logger }: Re
      */
     async create(workspace: string, project: string, defaultBranch: string): Promise<void> {
       const target = pathOf(workspace, project);
-      if (!isSafeRefName(defaultBranch) || (await runGit(gitBinary, ['check-ref-format', `refs/heads/${defaultBranch}`])).code !== 0) {
+      if (!isSafeRefName(defaultBranch)) {
         throw new AppError('validation_failed', 'invalid default branch', { details: { defaultBranch: ['is not a valid branch name'] } });
       }
       if (await exists(workspace, project)) throw new AppError('name_taken', `repository ${workspace}/${project} exists already`);
