@@ -5,6 +5,7 @@
  * database (lint-enforced), and imports only ../shared from inside the project.
  */
 export { compile, type CompileResult } from './compile.js';
+export { parseYamlAhead } from './yaml-load.js';
 export type { CompileInput, RunContext, RepositoryReader, ContextVariable, PipelineSource } from './compile-input.js';
 export type { Diagnostic, Severity } from './diagnostic.js';
 export type {

@@ -25,22 +25,50 @@ class TooBig extends Error {}
 
 const REFERENCE_TAG = { tag: '!reference', collection: 'seq' as const, default: false, resolve: (value: unknown) => value };
 
+type Parsed = { documents: Document.Parsed[]; lineCounter: LineCounter } | { error: Error };
+
+function parse(text: string): Parsed {
+  const lineCounter = new LineCounter();
+  try {
+    const documents = parseAllDocuments(text, {
+      lineCounter, version: '1.1', merge: true, uniqueKeys: false, customTags: [REFERENCE_TAG], prettyErrors: true,
+    }) as Document.Parsed[];
+    return { documents, lineCounter };
+  } catch (cause) {
+    return { error: cause as Error };
+  }
+}
+
+const tooBig = (text: string): boolean => text.length > LIMITS.maxConfigBytes || new TextEncoder().encode(text).length > LIMITS.maxConfigBytes;
+
+/** At most one text parsed ahead (parseYamlAhead), taken by the next loadYaml of that text. */
+let ahead: { text: string; parsed: Parsed } | null = null;
+
+/**
+ * Parses `text` now so that the next loadYaml of the same text starts from the result: a caller
+ * that will compile a file it already holds (`runnel run`: the working tree's .gitlab-ci.yml,
+ * while git snapshots the tree) moves the parse, most of a compilation, to where this thread
+ * would wait anyway. The outcome is the same as parsing then; the parse is read, not changed.
+ */
+export function parseYamlAhead(text: string): void {
+  ahead = tooBig(text) ? null : { text, parsed: parse(text) };
+}
+
 export function loadYaml(text: string, file: string, locations: Locations, budget: YamlBudget): LoadedYaml {
   const diagnostics: Diagnostic[] = [];
   const problem = (message: string, line = 0, column = 0): Diagnostic => ({ severity: 'error', message, file, line, column, path: '' });
 
-  if (text.length > LIMITS.maxConfigBytes || new TextEncoder().encode(text).length > LIMITS.maxConfigBytes) {
+  if (tooBig(text)) {
     return { value: null, diagnostics: [problem(`The parsed YAML is too big (${file} is larger than ${LIMITS.maxConfigBytes} bytes)`)] };
   }
-  const lineCounter = new LineCounter();
-  let documents: Document.Parsed[];
-  try {
-    documents = parseAllDocuments(text, {
-      lineCounter, version: '1.1', merge: true, uniqueKeys: false, customTags: [REFERENCE_TAG], prettyErrors: true,
-    }) as Document.Parsed[];
-  } catch (cause) {
-    return { value: null, diagnostics: [problem(`Invalid configuration format: ${(cause as Error).message}`)] };
-  }
+  let parsed: Parsed;
+  if (ahead !== null && ahead.text === text) {
+    parsed = ahead.parsed;
+    ahead = null;
+  } else parsed = parse(text);
+  if ('error' in parsed) return { value: null, diagnostics: [problem(`Invalid configuration format: ${parsed.error.message}`)] };
+  const { lineCounter } = parsed;
+  let { documents } = parsed;
   if (!Array.isArray(documents)) documents = [documents];
   if (documents.length === 0) return { value: null, diagnostics };
 

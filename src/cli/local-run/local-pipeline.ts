@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { noopLogger, randomId, systemClock, type Logger } from '../../shared/index.js';
@@ -8,7 +8,7 @@ import { createAccounts, createEngine, createLoop, createNotifier, createProject
 import { createRepositoryHost, type RepositoryHost } from '../../server/git/index.js';
 import { createDirCacheStore, createDockerExecutor, createSandboxExecutor, createShellExecutor, parseJUnit, startSpawnHelper, type Executor } from '../../executor/index.js';
 import { createRunner, type Runner } from '../../runner/index.js';
-import type { Diagnostic } from '../../pipeline/index.js';
+import { parseYamlAhead, type Diagnostic } from '../../pipeline/index.js';
 import { createRepositoryAccess } from '../repository-access.js';
 import { createEmbeddedConnection } from '../embedded-connection.js';
 import { describeSource, snapshotWorkingTree } from './git-snapshot.js';
@@ -91,7 +91,10 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<{ resu
     const projects = createProjects({ store: s, clock: systemClock, repositories: host });
     const project: Project = await projects.create({ name: projectName(source.root), defaultBranch: source.defaultBranch }, { user: root });
     // The bare repository was made with HEAD on the project's default branch.
-    const snapshot = await snapshotWorkingTree(source, host.pathOf(project.workspacePath, project.path), { headIs: project.defaultBranch });
+    const snapshotting = snapshotWorkingTree(source, host.pathOf(project.workspacePath, project.path), { headIs: project.defaultBranch });
+    // While git snapshots the tree, the CI file (as the snapshot will hold it) is parsed ahead.
+    parseConfigAhead(join(source.root, project.ciConfigPath || '.gitlab-ci.yml'));
+    const snapshot = await snapshotting;
 
     const notifier = createNotifier();
     const repos = createRepositoryAccess(host, () => 'http://localhost');
@@ -142,6 +145,16 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<{ resu
     await close();
     throw error;
   }
+}
+
+function parseConfigAhead(path: string): void {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return; // no file here: the compiler reports what is missing
+  }
+  parseYamlAhead(text);
 }
 
 /**
