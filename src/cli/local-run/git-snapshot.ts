@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { isSafeRefName } from '../../server/git/index.js';
@@ -119,7 +119,15 @@ export async function snapshotWorkingTree(source: SourceRepository, bareDir: str
       mkdirSync(join(bareDir, 'objects', 'info'), { recursive: true });
       writeFileSync(join(bareDir, 'objects', 'info', 'alternates'), `${existsSync(commonObjects) ? commonObjects : objects}\n`);
       const userIndex = join(source.gitDir, 'index');
-      if (existsSync(userIndex)) copyFileSync(userIndex, index);
+      if (existsSync(userIndex)) {
+        copyFileSync(userIndex, index);
+        // git trusts an entry's cached stat only if the file changed before the index was
+        // written ("racy git"): the copy keeps the original's time (a millisecond earlier, to
+        // err towards re-reading), or an edit of the same size made in the second of the user's
+        // last `git add` would be taken for the staged content.
+        const { atimeMs, mtimeMs } = statSync(userIndex);
+        utimesSync(index, atimeMs / 1000, (mtimeMs - 1) / 1000);
+      }
     }
     // The identity is only needed by commit-tree: it is read while the tree is staged.
     const who = identity(source, process.env);
