@@ -12,7 +12,7 @@ export { runJob, type RunJobDeps, type RunJobOptions, type JobResult } from './r
 export type { LogSink } from './job-log.js';
 export type { ArtifactTransfer } from './job-artifacts.js';
 export { createGitObjectReaders, type GitObjectReaders, type GitObjectReadersOptions } from './git-object-readers.js';
-export { startSpawnHelper } from './spawner.js';
+export { execFileTree, spawnOrphan, startSpawnHelper } from './spawner.js';
 export { runProcessTree, type TreeRunOptions, type TreeRunOutcome } from './process-tree.js';
 export type { LocalRepository } from './local-checkout.js';
 export { createDirCacheStore, type CacheStore, type DirCacheStore } from './cache-store.js';

@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isProcessAlive, runProcessTree, type TreeRunOptions } from './process-tree.js';
-import { spawnHelperPid } from './spawner.js';
+import { execFileTree, spawnHelperPid, spawnOrphan } from './spawner.js';
 
 const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
 const base: Omit<TreeRunOptions, 'args'> = { command: 'bash', cwd: '/', env, timeoutMs: 20_000, killGraceMs: 200 };
@@ -118,4 +120,28 @@ test('when the process that asked for a tree dies, its helper kills the tree', a
   const gone = Date.now() + 5_000;
   while (isProcessAlive(leader) && Date.now() < gone) await new Promise((r) => setTimeout(r, 20));
   assert.equal(isProcessAlive(leader), false, 'the tree of a dead asker is killed by its helper');
+});
+
+test('execFileTree: stdout and stderr apart, the exit code, and a command that does not start', async () => {
+  await helperUp();
+  const r = await execFileTree('bash', ['-c', 'echo out; echo err >&2; echo more; exit 4'], { cwd: '/', env });
+  assert.deepEqual(r, { code: 4, stdout: 'out\nmore\n', stderr: 'err\n' });
+  const killed = await execFileTree('bash', ['-c', 'kill -KILL $$'], { cwd: '/', env });
+  assert.equal(killed.code, 1);
+  const missing = await execFileTree('/nonexistent/command', [], { cwd: '/', env });
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /ENOENT/);
+});
+
+test('spawnOrphan starts a process nobody waits for, through the helper', async () => {
+  await helperUp();
+  const dir = mkdtempSync(join(tmpdir(), 'runnel-orphan-'));
+  try {
+    spawnOrphan({ command: 'bash', args: ['-c', 'echo "$PPID" > "$0/ppid"', dir], cwd: '/', env });
+    const deadline = Date.now() + 5_000;
+    while (!existsSync(join(dir, 'ppid')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(Number(readFileSync(join(dir, 'ppid'), 'utf8')), spawnHelperPid());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -31,12 +31,15 @@ export interface SpawnRequest {
   args: readonly string[];
   cwd: string;
   env: Record<string, string>;
+  /** Standard error as `stderr` events instead of `output` (which then carries stdout alone). */
+  separateStderr?: boolean;
 }
 
 /** Frame kinds, helper → parent: [kind u8][id u32le][length u32le][payload]. */
 const SPAWNED = 1;
 const OUTPUT = 2;
 const EXITED = 4;
+const ERR_OUTPUT = 3;
 const FAILED = 5;
 const CLOSED = 6;
 const HEADER = 9;
@@ -46,7 +49,8 @@ const HEADER = 9;
  * Requests are JSON lines on its stdin. When its stdin ends (this process is gone, a crash
  * included) it SIGKILLs the process groups it still runs, then leaves: a job whose runner died
  * is failed and retried by the server, and must not go on running beside its retry.
- * When its stdout is full it pauses every child's output until it drains.
+ * When its stdout is full it pauses every child's output until it drains. An `orphan` request
+ * starts a process it does not watch, report or kill (work meant to outlive its requester).
  */
 const HELPER_SOURCE = `'use strict';
 const { spawn } = require('node:child_process');
@@ -74,7 +78,7 @@ function start(m) {
   if (child.pid !== undefined) text(${SPAWNED}, m.id, String(child.pid));
   if (paused) { child.stdout.pause(); child.stderr.pause(); }
   child.stdout.on('data', (d) => frame(${OUTPUT}, m.id, d));
-  child.stderr.on('data', (d) => frame(${OUTPUT}, m.id, d));
+  child.stderr.on('data', (d) => frame(m.separate ? ${ERR_OUTPUT} : ${OUTPUT}, m.id, d));
   child.on('error', (e) => text(${FAILED}, m.id, String((e && e.message) || e)));
   child.on('exit', (code, signal) => text(${EXITED}, m.id, JSON.stringify([code, signal])));
   child.on('close', () => { children.delete(m.id); text(${CLOSED}, m.id, ''); });
@@ -87,6 +91,7 @@ process.stdin.on('data', (chunk) => {
     const m = JSON.parse(pending.slice(0, nl));
     pending = pending.slice(nl + 1);
     if (m.op === 'spawn') start(m);
+    else if (m.op === 'orphan') { try { spawn(m.command, m.args, { cwd: m.cwd, env: m.env, detached: true, stdio: 'ignore' }).on('error', () => {}).unref(); } catch {} }
     else if (m.op === 'release') { const c = children.get(m.id); if (c) { c.stdout.destroy(); c.stderr.destroy(); } }
   }
 });
@@ -182,6 +187,9 @@ function dispatch(kind: number, id: number, payload: Buffer): void {
       // The frame's bytes are a view of the parse buffer, which is reused: hand out a copy.
       tree.emit('output', Buffer.from(payload));
       break;
+    case ERR_OUTPUT:
+      tree.emit('stderr', Buffer.from(payload));
+      break;
     case EXITED: {
       const [code, signal] = JSON.parse(payload.toString('utf8')) as [number | null, NodeJS.Signals | null];
       tree.emit('exit', code, signal);
@@ -227,7 +235,7 @@ function spawnDirect(request: SpawnRequest): TreeChild {
   tree.release = () => { child.stdout?.destroy(); child.stderr?.destroy(); };
   child.once('spawn', () => tree.emit('spawn', child.pid));
   child.stdout?.on('data', (chunk: Buffer) => tree.emit('output', chunk));
-  child.stderr?.on('data', (chunk: Buffer) => tree.emit('output', chunk));
+  child.stderr?.on('data', (chunk: Buffer) => tree.emit(request.separateStderr ? 'stderr' : 'output', chunk));
   child.on('error', (error) => tree.emit('error', error));
   child.on('exit', (code, signal) => tree.emit('exit', code, signal));
   child.on('close', () => tree.emit('close'));
@@ -246,8 +254,39 @@ export function spawnTreeLeader(request: SpawnRequest): TreeChild {
   if (nextId > 0xffff_fff0) nextId = 1;
   active.set(tree.id, tree);
   syncRef();
-  helper.send({ op: 'spawn', id: tree.id, command: request.command, args: request.args, cwd: request.cwd, env: request.env });
+  helper.send({ op: 'spawn', id: tree.id, command: request.command, args: request.args, cwd: request.cwd, env: request.env, separate: request.separateStderr === true });
   return tree;
+}
+
+/**
+ * Runs a short command to its end, as execFile does (stdout and stderr apart, exit code; 1 when
+ * it died of a signal or could not start, its error in `stderr`), but started by the helper once
+ * it is up: for a process that runs many short commands while it is busy (`runnel run` starting).
+ */
+export function execFileTree(command: string, args: readonly string[], options: { cwd: string; env: Record<string, string> }): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawnTreeLeader({ command, args, cwd: options.cwd, env: options.env, separateStderr: true });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let code = 1;
+    child.on('output', (chunk: Buffer) => out.push(chunk));
+    child.on('stderr', (chunk: Buffer) => err.push(chunk));
+    child.on('error', (error: Error) => err.push(Buffer.from(error.message)));
+    child.on('exit', (exitCode: number | null) => { code = exitCode ?? 1; });
+    child.on('close', () => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+  });
+}
+
+/**
+ * Starts a process that is to outlive this one (its own session, no output, not waited for),
+ * through the helper when it is up, so that it costs this process no fork.
+ */
+export function spawnOrphan(request: SpawnRequest): void {
+  if (helper?.ready && process.env.RUNNEL_SPAWN_HELPER !== 'off') {
+    helper.send({ op: 'orphan', command: request.command, args: request.args, cwd: request.cwd, env: request.env });
+    return;
+  }
+  spawn(request.command, [...request.args], { cwd: request.cwd, env: request.env, detached: true, stdio: 'ignore' }).on('error', () => undefined).unref();
 }
 
 /**

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -6,7 +5,7 @@ import { noopLogger, randomId, systemClock, type Logger } from '../../shared/ind
 import { createStore, openMigratedMemoryDatabase, type Job, type JobProgress, type Project, type Run, type Store } from '../../server/store/index.js';
 import { createAccounts, createEngine, createLoop, createNotifier, createProjects, createRunners, createRunnerService, type Engine } from '../../server/engine/index.js';
 import { createRepositoryHost, type RepositoryHost } from '../../server/git/index.js';
-import { createDirCacheStore, createDockerExecutor, createSandboxExecutor, createShellExecutor, parseJUnit, startSpawnHelper, type Executor } from '../../executor/index.js';
+import { createDirCacheStore, createDockerExecutor, createSandboxExecutor, createShellExecutor, parseJUnit, spawnOrphan, startSpawnHelper, type Executor } from '../../executor/index.js';
 import { createRunner, type Runner } from '../../runner/index.js';
 import { parseYamlAhead, type Diagnostic } from '../../pipeline/index.js';
 import { createRepositoryAccess } from '../repository-access.js';
@@ -159,15 +158,13 @@ function parseConfigAhead(path: string): void {
 
 /**
  * Deletes the run's data directory after this process is gone: by a detached `rm -rf` (its own
- * session, not waited for), since deleting a few thousand entries took tens of milliseconds at
- * the end of every run (~60 ms with the last jobs' workspaces, of a 0.5 s 50-job run). Where
- * `rm` cannot be started, here and now.
+ * session, not waited for, started by the spawn helper), since deleting a few thousand entries
+ * took tens of milliseconds at the end of every run (~60 ms with the last jobs' workspaces, of a
+ * 0.5 s 50-job run). Where it cannot be started, here and now.
  */
 function removeSoon(dir: string): void {
   try {
-    const rm = spawn('rm', ['-rf', '--', dir], { detached: true, stdio: 'ignore', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
-    rm.once('error', () => rmSync(dir, { recursive: true, force: true }));
-    rm.unref();
+    spawnOrphan({ command: 'rm', args: ['-rf', '--', dir], cwd: '/', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
   } catch {
     rmSync(dir, { recursive: true, force: true });
   }
