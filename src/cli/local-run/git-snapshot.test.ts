@@ -78,6 +78,7 @@ describe('working tree snapshot', () => {
       assert.equal(snap.branch, 'feature');
       assert.equal(git(r.root, ['--git-dir', bare, 'symbolic-ref', 'HEAD']), 'refs/heads/feature');
       assert.equal(git(r.root, ['--git-dir', bare, 'rev-parse', 'HEAD']), snap.sha);
+      assert.equal(snap.sha, git(r.work, ['rev-parse', 'HEAD']), 'a working tree without changes is HEAD itself');
     } finally { rmSync(r.root, { recursive: true, force: true }); }
   });
 
@@ -100,13 +101,14 @@ describe('working tree snapshot', () => {
     const r = userRepo();
     try {
       const head = git(r.work, ['rev-parse', 'HEAD']);
+      const headTree = git(r.work, ['rev-parse', 'HEAD^{tree}']);
       mkdirSync(join(r.work, 'sub'));
       assert.deepEqual(await describeSource(join(r.work, 'sub')), {
-        root: r.work, gitDir: join(r.work, '.git'), commonDir: join(r.work, '.git'), branch: 'main', defaultBranch: 'main', head,
+        root: r.work, gitDir: join(r.work, '.git'), commonDir: join(r.work, '.git'), branch: 'main', defaultBranch: 'main', head, headTree,
       });
       git(r.work, ['checkout', '-q', '--detach']);
       assert.deepEqual(await describeSource(r.work), {
-        root: r.work, gitDir: join(r.work, '.git'), commonDir: join(r.work, '.git'), branch: 'main', defaultBranch: 'main', head,
+        root: r.work, gitDir: join(r.work, '.git'), commonDir: join(r.work, '.git'), branch: 'main', defaultBranch: 'main', head, headTree,
       });
       const unborn = join(r.root, 'unborn');
       git(r.root, ['init', '-q', '-b', 'trunk', unborn]);

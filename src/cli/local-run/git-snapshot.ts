@@ -13,7 +13,8 @@ import { execFileTree } from '../../executor/index.js';
  * `write-tree` + `commit-tree`, and the branch's ref and HEAD written as files. When `cwd` is inside a git repository, the bare
  * repository borrows its objects (objects/info/alternates) and starts from a copy of its index,
  * so unchanged files are not re-hashed and big repositories snapshot in milliseconds; the user's
- * HEAD becomes the parent, so jobs see the real history.
+ * HEAD becomes the parent, so jobs see the real history. A working tree without changes is
+ * HEAD itself: no new commit, the run is of the user's commit.
  */
 export interface Snapshot {
   sha: string;
@@ -34,6 +35,8 @@ export interface SourceRepository {
   defaultBranch: string;
   /** The user's HEAD commit; null before the first commit or outside a repository. */
   head: string | null;
+  /** HEAD's tree, when known: a working tree that stages to it is HEAD itself. */
+  headTree?: string | null;
 }
 
 interface GitResult { code: number; stdout: string; stderr: string }
@@ -60,16 +63,16 @@ export async function describeSource(cwd: string): Promise<SourceRepository> {
   // are most of a local run's start). It fails outside a repository and before the first
   // commit (no HEAD commit): those are answered step by step.
   const [all, originR] = await Promise.all([
-    git(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir', 'HEAD^{commit}', '--symbolic-full-name', 'HEAD'], { cwd }),
+    git(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir', 'HEAD^{commit}', 'HEAD^{tree}', '--symbolic-full-name', 'HEAD'], { cwd }),
     git(['symbolic-ref', '--short', '-q', 'refs/remotes/origin/HEAD'], { cwd }),
   ]);
   const origin = originR.code === 0 ? originR.stdout.trim().replace(/^origin\//, '') : '';
   const lines = all.stdout.trim().split('\n');
-  if (all.code === 0 && lines.length === 5) {
-    const [root, gitDir, common, head, ref] = lines as [string, string, string, string, string];
+  if (all.code === 0 && lines.length === 6) {
+    const [root, gitDir, common, head, headTree, ref] = lines as [string, string, string, string, string, string];
     // --symbolic-full-name answers HEAD itself on a detached HEAD.
     const branch = ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : 'main';
-    return { root, gitDir, commonDir: commonDirOf(cwd, common, gitDir), branch, defaultBranch: origin || branch, head };
+    return { root, gitDir, commonDir: commonDirOf(cwd, common, gitDir), branch, defaultBranch: origin || branch, head, headTree };
   }
   const top = await git(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir'], { cwd });
   if (top.code !== 0) return { root: resolve(cwd), gitDir: null, commonDir: null, branch: 'main', defaultBranch: 'main', head: null };
@@ -148,8 +151,11 @@ export async function snapshotWorkingTree(source: SourceRepository, bareDir: str
     }
     if (added.code !== 0) throw new Error(`git add failed: ${added.stderr.trim()}`);
     const tree = await gitOk(['write-tree'], { cwd: source.root, env });
+    // Nothing changed since HEAD: the run is of HEAD itself, as a push of it would be.
     const parents = source.head ? ['-p', source.head] : [];
-    const sha = await gitOk(['commit-tree', tree, ...parents, '-m', 'runnel run: working tree snapshot'], { cwd: source.root, env: { ...env, ...(await who) } });
+    const sha = source.head && source.headTree === tree
+      ? source.head
+      : await gitOk(['commit-tree', tree, ...parents, '-m', 'runnel run: working tree snapshot'], { cwd: source.root, env: { ...env, ...(await who) } });
     if (isSafeRefName(source.branch)) {
       // The bare repository is new and this run's own: its refs are written as git writes a
       // loose ref, without two more git processes (most of a short run's start is processes).
