@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { appendFile, mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AppError, type Logger } from '../../shared/index.js';
 import { branchTipFromFiles } from './branch-files.js';
@@ -7,6 +7,7 @@ import { matchesGlob } from './glob-pattern.js';
 import { isObjectId, isSafeRefName, isZeroObjectId, normalizeTreePath, parseBatchCheck, type ObjectInfo } from './object-names.js';
 import { parseBatchOutput, type BatchObject } from './batch-output.js';
 import { createBatchReader } from './object-batch-reader.js';
+import { writeBareLayout } from './bare-layout.js';
 import { installPostReceiveHook } from './post-receive-hook.js';
 import { repositoryPath } from './repository-path.js';
 import { runGitChecked } from './run-git.js';
@@ -52,9 +53,9 @@ const REPOSITORY_CONFIG: Array<[string, string]> = [
 ];
 
 /**
- * REPOSITORY_CONFIG as config-file sections, appended to the file `git init` wrote: one write
- * instead of a `git config` process per key (a repeated section is valid; the last value of a
- * key wins). Keys and values are constants: nothing needs quoting.
+ * REPOSITORY_CONFIG as config-file sections, written with the core section (bare-layout.ts): one
+ * write instead of a `git config` process per key. Keys and values are constants: nothing needs
+ * quoting.
  */
 function configSections(entries: Array<[string, string]>): string {
   const sections = new Map<string, string[]>();
@@ -153,8 +154,7 @@ export function createRepositoryHost({ reposDir, gitBinary = 'git', logger }: Re
       const temp = join(dirname(target), `.creating-${project}-${randomBytes(6).toString('hex')}`);
       try {
         await mkdir(dirname(target), { recursive: true });
-        await runGitChecked(gitBinary, ['init', '--bare', '--quiet', '--template=', `--initial-branch=${defaultBranch}`, temp]);
-        await appendFile(join(temp, 'config'), configSections(REPOSITORY_CONFIG));
+        await writeBareLayout(temp, defaultBranch, configSections(REPOSITORY_CONFIG));
         await installPostReceiveHook(temp);
         await rename(temp, target);
         reader.forget(target);
