@@ -10,6 +10,7 @@
 // when a command that found none (or a stale or damaged one) exits, with a SHA-256 of its bytes;
 // RUNNEL_CODE_CACHE=0 turns it off. Long-running commands (serve, runner) do not use it.
 import { Buffer } from 'node:buffer';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -23,7 +24,11 @@ const dist = join(root, 'dist');
 const argv = process.argv.slice(2);
 const KEEP_CACHE_FILES = 8;
 
-if (existsSync(join(dist, 'build.json'))) {
+const built = existsSync(join(dist, 'build.json'));
+if (argv[0] === 'run' && process.env.RUNNEL_SPAWN_HELPER !== 'off') {
+  prestartSpawnHelper(built ? join(dist, 'spawn-helper.cjs') : join(root, 'src', 'executor', 'spawn-helper.cjs'));
+}
+if (built) {
   process.exitCode = await loadBuilt().main(argv);
 } else {
   const { register } = await import('tsx/esm/api');
@@ -51,6 +56,27 @@ function loadBuilt() {
     });
   }
   return module.exports;
+}
+
+/**
+ * `runnel run` starts the helper that will spawn its jobs' processes (src/executor/spawner.ts)
+ * before loading the bundle: it boots on the other core during the load (~30 ms) and takes the
+ * run's first git commands, which this process would otherwise fork itself (~3 ms each, all of it
+ * on the thread that is setting the run up). Same command and options as spawner.ts's
+ * startHelper, which adopts it; unreferenced until then, so that a run that never asks for it
+ * (a usage error) still exits, and the helper then leaves with its stdin's end.
+ */
+function prestartSpawnHelper(file) {
+  try {
+    const child = spawn(process.execPath, [file], { stdio: ['pipe', 'pipe', 'inherit'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, detached: true });
+    child.on('error', () => undefined);
+    child.unref();
+    child.stdin.unref();
+    child.stdout.unref();
+    globalThis[Symbol.for('runnel.spawn-helper')] = child;
+  } catch {
+    // spawner.ts starts one when it needs it.
+  }
 }
 
 function codeCacheDir(command) {

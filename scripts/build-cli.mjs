@@ -14,7 +14,7 @@
 // Usage: node scripts/build-cli.mjs [OUTDIR]   (default dist/; also importable: buildCli())
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -90,6 +90,8 @@ export async function buildCli({ outdir = join(root, 'dist') } = {}) {
     logLevel: 'warning',
   });
   await saveMigratedImage(join(outdir, IMAGE));
+  // The spawn helper is a script of its own (src/executor/spawner.ts finds it beside the bundle).
+  copyFileSync(join(root, 'src', 'executor', 'spawn-helper.cjs'), join(outdir, 'spawn-helper.cjs'));
   // What bin/runnel.mjs keys its V8 code cache on: a new build never uses an old build's cache.
   const hash = createHash('sha256').update(readFileSync(outfile)).digest('hex').slice(0, 16);
   writeFileSync(join(outdir, 'build.json'), `${JSON.stringify({ main: 'runnel.cjs', hash })}\n`);

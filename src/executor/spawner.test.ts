@@ -145,3 +145,20 @@ test('spawnOrphan starts a process nobody waits for, through the helper', async 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a helper started ahead (as bin/runnel.mjs does for `runnel run`) is adopted, not doubled', async () => {
+  const script = `
+    import { spawn } from 'node:child_process';
+    import { execFileTree, spawnHelperPid, SPAWN_HELPER_FILE } from ${JSON.stringify(new URL('./spawner.ts', import.meta.url).href)};
+    const ahead = spawn(process.execPath, [SPAWN_HELPER_FILE], { stdio: ['pipe', 'pipe', 'inherit'], env: { PATH: process.env.PATH }, detached: true });
+    ahead.unref(); ahead.stdin.unref(); ahead.stdout.unref();
+    globalThis[Symbol.for('runnel.spawn-helper')] = ahead;
+    const r = await execFileTree('bash', ['-c', 'echo $PPID'], { cwd: '/', env: { PATH: process.env.PATH } });
+    process.stdout.write(JSON.stringify({ ahead: ahead.pid, used: spawnHelperPid(), parent: Number(r.stdout.trim()) }));
+  `;
+  const { execFileSync } = await import('node:child_process');
+  const out = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 })) as { ahead: number; used: number; parent: number };
+  assert.ok(out.ahead > 0);
+  assert.equal(out.used, out.ahead, 'the helper in use is the one started ahead');
+  assert.equal(out.parent, out.ahead, 'the first command ran from it, not from a fork of the asking process');
+});

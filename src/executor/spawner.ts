@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Starts the processes of process trees (process-tree.ts) from a small helper process instead of
@@ -35,7 +36,7 @@ export interface SpawnRequest {
   separateStderr?: boolean;
 }
 
-/** Frame kinds, helper → parent: [kind u8][id u32le][length u32le][payload]. */
+/** Frame kinds, helper → parent: [kind u8][id u32le][length u32le][payload]; spawn-helper.cjs numbers them alike. */
 const SPAWNED = 1;
 const OUTPUT = 2;
 const EXITED = 4;
@@ -45,61 +46,14 @@ const CLOSED = 6;
 const HEADER = 9;
 
 /**
- * The helper, run as `node -e`: no file to find in a source checkout, a build or a bundle alike.
- * Requests are JSON lines on its stdin. When its stdin ends (this process is gone, a crash
- * included) it SIGKILLs the process groups it still runs, then leaves: a job whose runner died
- * is failed and retried by the server, and must not go on running beside its retry.
- * When its stdout is full it pauses every child's output until it drains. An `orphan` request
- * starts a process it does not watch, report or kill (work meant to outlive its requester).
+ * The helper's script, beside this module in the sources and in dist/ (scripts/build-cli.mjs
+ * copies it): a file and not `node -e` so that bin/runnel.mjs can start it before the bundle
+ * loads. Its requests and frames are described there.
  */
-const HELPER_SOURCE = `'use strict';
-const { spawn } = require('node:child_process');
-const children = new Map();
-let paused = false;
-function frame(kind, id, payload) {
-  const head = Buffer.allocUnsafe(${HEADER});
-  head.writeUInt8(kind, 0); head.writeUInt32LE(id, 1); head.writeUInt32LE(payload.length, 5);
-  process.stdout.write(head);
-  if (!process.stdout.write(payload) && !paused) {
-    paused = true;
-    for (const c of children.values()) { c.stdout.pause(); c.stderr.pause(); }
-    process.stdout.once('drain', () => { paused = false; for (const c of children.values()) { c.stdout.resume(); c.stderr.resume(); } });
-  }
-}
-const text = (kind, id, s) => frame(kind, id, Buffer.from(s, 'utf8'));
-function start(m) {
-  let child;
-  try {
-    child = spawn(m.command, m.args, { cwd: m.cwd, env: m.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (e) {
-    text(${FAILED}, m.id, String((e && e.message) || e)); text(${CLOSED}, m.id, ''); return;
-  }
-  children.set(m.id, child);
-  if (child.pid !== undefined) text(${SPAWNED}, m.id, String(child.pid));
-  if (paused) { child.stdout.pause(); child.stderr.pause(); }
-  child.stdout.on('data', (d) => frame(${OUTPUT}, m.id, d));
-  child.stderr.on('data', (d) => frame(m.separate ? ${ERR_OUTPUT} : ${OUTPUT}, m.id, d));
-  child.on('error', (e) => text(${FAILED}, m.id, String((e && e.message) || e)));
-  child.on('exit', (code, signal) => text(${EXITED}, m.id, JSON.stringify([code, signal])));
-  child.on('close', () => { children.delete(m.id); text(${CLOSED}, m.id, ''); });
-}
-let pending = '';
-process.stdin.setEncoding('utf8');
-process.stdin.on('data', (chunk) => {
-  pending += chunk;
-  for (let nl = pending.indexOf('\\n'); nl >= 0; nl = pending.indexOf('\\n')) {
-    const m = JSON.parse(pending.slice(0, nl));
-    pending = pending.slice(nl + 1);
-    if (m.op === 'spawn') start(m);
-    else if (m.op === 'orphan') { try { spawn(m.command, m.args, { cwd: m.cwd, env: m.env, detached: true, stdio: 'ignore' }).on('error', () => {}).unref(); } catch {} }
-    else if (m.op === 'release') { const c = children.get(m.id); if (c) { c.stdout.destroy(); c.stderr.destroy(); } }
-  }
-});
-process.stdin.on('end', () => {
-  for (const c of children.values()) { try { process.kill(-c.pid, 'SIGKILL'); } catch {} }
-  process.exit(0);
-});
-`;
+export const SPAWN_HELPER_FILE = fileURLToPath(new URL('./spawn-helper.cjs', import.meta.url));
+
+/** Where bin/runnel.mjs leaves a helper it started ahead of the bundle (`runnel run`). */
+const PRESTARTED = Symbol.for('runnel.spawn-helper');
 
 class HelperChild extends EventEmitter implements TreeChild {
   pid: number | undefined;
@@ -127,7 +81,9 @@ function startHelper(): void {
   // No execArgv: a development run's loaders (tsx) would only make the helper big and slow.
   // Its own process group: a signal to this process's group (a terminal's Ctrl-C, a kill -9 of
   // the group) must leave it alive long enough to see this process gone and stop the jobs.
-  const child: ChildProcess = spawn(process.execPath, ['-e', HELPER_SOURCE], {
+  // bin/runnel.mjs starts it the same way.
+  const prestarted = takePrestarted();
+  const child: ChildProcess = prestarted ?? spawn(process.execPath, [SPAWN_HELPER_FILE], {
     stdio: ['pipe', 'pipe', 'inherit'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, detached: true,
   });
   const self: Helper & { ready: boolean } = {
@@ -136,7 +92,10 @@ function startHelper(): void {
     send(message) { child.stdin?.write(`${JSON.stringify(message)}\n`); },
   };
   helper = self;
-  child.once('spawn', () => { self.ready = true; });
+  // A helper started ahead has had the bundle's load to boot: requests go to it at once. A new
+  // one takes them once it exists; until then (a fork, not its boot) trees are spawned directly.
+  if (prestarted?.pid !== undefined) self.ready = true;
+  else child.once('spawn', () => { self.ready = true; });
   let buffered: Buffer = Buffer.alloc(0);
   child.stdout?.on('data', (chunk: Buffer) => {
     buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
@@ -172,7 +131,16 @@ function startHelper(): void {
   child.on('exit', died);
   child.on('error', died);
   child.stdin?.on('error', () => undefined);
+  if (child.exitCode !== null || child.signalCode !== null) died();
   syncRef();
+}
+
+/** The helper bin/runnel.mjs started, once: later helpers (after one died) are started here. */
+function takePrestarted(): ChildProcess | null {
+  const slot = globalThis as unknown as Record<symbol, ChildProcess | undefined>;
+  const child = slot[PRESTARTED];
+  delete slot[PRESTARTED];
+  return child ?? null;
 }
 
 function dispatch(kind: number, id: number, payload: Buffer): void {
