@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { existsSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { spawnTreeLeader } from './spawner.js';
@@ -206,6 +206,8 @@ export async function killMarked(mark: string, since?: { firstPid: number; start
   };
   if (direct) {
     for (const pid of pids) {
+      // Most of these pids are gone: asked first, a gone one costs no exception (~30 µs each).
+      if (!existsSync(`/proc/${pid}`)) continue;
       let environ: Buffer;
       try {
         environ = readFileSync(`/proc/${pid}/environ`);
