@@ -93,10 +93,12 @@ for (const target of await testDatabases()) {
       ]);
       assert.deepEqual((await store.jobs.createdDependentsOf(run.id, 'a')).map((j) => j.id), [b!.id]);
       const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => store.jobs.claim(a!.id, { runnerId: i + 1, runnerSession: `s${i}`, tokenDigest: `t${i}`.padEnd(64, '0'), leaseExpiresAt: 100, startedAt: 50 })));
-      assert.equal(claims.filter(Boolean).length, 1, 'one winner');
+      const winners = claims.filter((c) => c !== null);
+      assert.equal(winners.length, 1, 'one winner');
       const claimed = (await store.jobs.byId(a!.id))!;
       assert.equal(claimed.status, 'running');
-      assert.equal(claimed.runnerId, claims.indexOf(true) + 1);
+      assert.equal(claimed.runnerId, claims.indexOf(winners[0]!) + 1);
+      assert.deepEqual(winners[0], claimed, 'the winner gets the job as claimed');
       assert.deepEqual((await store.jobs.expiredLeases(101, 10)).map((j) => j.id), [a!.id]);
       const progress = (await store.jobs.forRun(run.id)).map((j) => ({
         id: j.id, name: j.name, stage: j.stage, stageIdx: j.stageIdx, status: j.status, when: j.when, allowFailure: j.allowFailure, startedAt: j.startedAt, finishedAt: j.finishedAt,

@@ -231,9 +231,8 @@ export function createEngine(deps: EngineDeps) {
         if (!tagsMatch(c.tags, runner)) { skipped.push(c.id); continue; }
         const token = randomToken(JOB_TOKEN_PREFIX, 20);
         const now = clock.now();
-        const claimed = await store.jobs.claim(c.id, { runnerId: runner.id, runnerSession: session, tokenDigest: digestToken(token), leaseExpiresAt: now + leaseMs, startedAt: now });
-        if (!claimed) { skipped.push(c.id); continue; }
-        const job = (await store.jobs.byId(c.id))!;
+        const job = await store.jobs.claim(c.id, { runnerId: runner.id, runnerSession: session, tokenDigest: digestToken(token), leaseExpiresAt: now + leaseMs, startedAt: now });
+        if (!job) { skipped.push(c.id); continue; }
         // With a job running the run's composite status is `running`, and a claim changes no
         // coverage: once the run is running and has its start time, a roll-up would write
         // nothing, and it costs two scans of the run's jobs per claim. That is known from the
@@ -299,7 +298,10 @@ export function createEngine(deps: EngineDeps) {
     });
   }
 
-  /** Cache keys live in the definition's cache scope; clearing bumps that scope's generation. */
+  /**
+   * Cache keys live in the definition's cache scope; clearing bumps that scope's generation.
+   * `project` as just read (payloadFor): its generation is current.
+   */
   async function cacheNamespace(project: Project, run: Run): Promise<string> {
     const definition = await store.definitions.byId(run.definitionId);
     const scope = (definition?.settings.cache_scope as string | undefined) ?? 'PROJECT';
@@ -307,7 +309,7 @@ export function createEngine(deps: EngineDeps) {
     if (scope === 'WORKSPACE') {
       return `w${project.workspaceId}g${await store.buddyState.workspaceCacheGeneration(project.workspaceId)}`;
     }
-    return `p${project.id}g${await store.projects.cacheGeneration(project.id)}`;
+    return `p${project.id}g${project.cacheGeneration}`;
   }
 
   /** The job a job token belongs to, if it is still allowed to talk to the server. */
@@ -355,15 +357,16 @@ export function createEngine(deps: EngineDeps) {
    * A job has ended on its runner. Records the outcome, retries it when its retry rules say so,
    * and moves the run on. Idempotent: a second report for a finished job changes nothing.
    * `runId`, when the caller has just read the job, saves reading it twice (the job is read
-   * again inside the run's lock either way).
+   * again inside the run's lock either way). Returns the job's status afterwards (null: no
+   * such job).
    */
-  async function finishJob(jobId: number, outcome: JobOutcome, runId?: number): Promise<Job | null> {
+  async function finishJob(jobId: number, outcome: JobOutcome, runId?: number): Promise<string | null> {
     const lockRun = runId ?? (await store.jobs.byId(jobId))?.runId;
     if (lockRun === undefined) return null;
     return inRun(lockRun, async (tx, notify) => {
       const current = await tx.jobs.byId(jobId);
       if (!current || current.runId !== lockRun) return null;
-      if (isCompleted(current.status)) return current;
+      if (isCompleted(current.status)) return current.status;
       const spec = current.spec as unknown as PlanJob;
       const now = clock.now();
       let state: string = outcome.state;
@@ -377,7 +380,7 @@ export function createEngine(deps: EngineDeps) {
         status: state, finishedAt: now, exitCode, failureReason, leaseExpiresAt: null,
         coverage: outcome.coverage ?? null, dotenv: outcome.dotenv ?? null,
       });
-      if (!moved) return current;
+      if (!moved) return current.status;
       if (allowFailure !== current.allowFailure) await tx.jobs.setAllowFailure(jobId, allowFailure);
       notify.push(() => events.jobChanged(jobId, current.runId));
       if (current.resourceGroup) await releaseResource(tx, current, notify);
@@ -397,7 +400,8 @@ export function createEngine(deps: EngineDeps) {
       }
       // Nothing above writes the run's row (jobs only): the roll-up can start from `run`.
       await rollUp(tx, current.runId, notify, run);
-      return tx.jobs.byId(jobId);
+      // Under the run's lock nothing else moved this job since the transition (a retry is a new row).
+      return state;
     });
   }
 

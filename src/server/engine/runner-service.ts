@@ -106,7 +106,7 @@ export function createRunnerService(deps: { store: Store; engine: Engine; notifi
         state: result.state, failureReason: result.failureReason ?? null, exitCode: result.exitCode ?? null,
         coverage: result.coverage ?? null, dotenv: result.dotenv ?? null,
       }, job.runId);
-      return done?.status ?? job.status;
+      return done ?? job.status;
     },
   };
 }

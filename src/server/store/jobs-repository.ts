@@ -72,7 +72,7 @@ const claimQuery = reusableQuery(
   (db, runnerId, runnerSession, tokenDigest, leaseExpiresAt, startedAt, id) => db.updateTable('jobs').set({
     status: 'running', runner_id: runnerId, runner_session: runnerSession, token_digest: tokenDigest,
     lease_expires_at: leaseExpiresAt, started_at: startedAt,
-  }).where('id', '=', id).where('status', '=', 'pending'));
+  }).where('id', '=', id).where('status', '=', 'pending').returningAll());
 const jobById = reusableQuery([ID_MARKER] as [number], (db, id) => db.selectFrom('jobs').selectAll().where('id', '=', id));
 const jobByTokenDigest = reusableQuery([TEXT_MARKER] as [string], (db, digest) => db.selectFrom('jobs').selectAll().where('token_digest', '=', digest));
 
@@ -251,11 +251,12 @@ export function createJobsRepository(db: Kysely<Tables>, dialect: DialectName) {
     },
     /**
      * Claims one pending job for a runner: a guarded UPDATE that succeeds for exactly one
-     * claimant, whatever the number of servers and runners racing for it.
+     * claimant, whatever the number of servers and runners racing for it. The winner gets the
+     * job as claimed (RETURNING, on SQLite and PostgreSQL alike), the others null.
      */
-    async claim(id: number, claim: { runnerId: number; runnerSession: string; tokenDigest: string; leaseExpiresAt: number; startedAt: number }): Promise<boolean> {
-      const r = await db.executeQuery(claimQuery(db, claim.runnerId, claim.runnerSession, claim.tokenDigest, claim.leaseExpiresAt, claim.startedAt, id));
-      return Number(r.numAffectedRows ?? 0) > 0;
+    async claim(id: number, claim: { runnerId: number; runnerSession: string; tokenDigest: string; leaseExpiresAt: number; startedAt: number }): Promise<Job | null> {
+      const [row] = (await db.executeQuery(claimQuery(db, claim.runnerId, claim.runnerSession, claim.tokenDigest, claim.leaseExpiresAt, claim.startedAt, id))).rows;
+      return row ? toJob(row) : null;
     },
     async renewLease(id: number, runnerId: number, leaseExpiresAt: number): Promise<boolean> {
       const r = await db.executeQuery(renewLeaseQuery(db, leaseExpiresAt, id, runnerId));

@@ -139,7 +139,7 @@ export type ProjectsRepository = ReturnType<typeof createProjectsRepository>;
 interface ProjectJoinRow {
   id: number; workspace_id: number; path: string; name: string; description: string; visibility: string;
   default_branch: string; ci_config_path: string; build_timeout_seconds: number; creator_id: number | null;
-  created_at: number; updated_at: number; ws_path: string; ws_name: string; ws_kind: string;
+  cache_generation: number; created_at: number; updated_at: number; ws_path: string; ws_name: string; ws_kind: string;
 }
 
 function toProject(row: ProjectJoinRow): Project {
@@ -148,6 +148,6 @@ function toProject(row: ProjectJoinRow): Project {
     workspaceKind: row.ws_kind === 'group' ? 'group' : 'user', path: row.path, name: row.name,
     description: row.description, visibility: row.visibility as Visibility, defaultBranch: row.default_branch,
     ciConfigPath: row.ci_config_path, buildTimeoutSeconds: row.build_timeout_seconds, creatorId: row.creator_id,
-    createdAt: Number(row.created_at), updatedAt: Number(row.updated_at),
+    cacheGeneration: Number(row.cache_generation), createdAt: Number(row.created_at), updatedAt: Number(row.updated_at),
   };
 }

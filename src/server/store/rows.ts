@@ -52,6 +52,8 @@ export interface Project {
   ciConfigPath: string;
   buildTimeoutSeconds: number;
   creatorId: number | null;
+  /** Bumped by a cache clear of the project scope: cache keys carry it (engine, cacheNamespace). */
+  cacheGeneration: number;
   createdAt: number;
   updatedAt: number;
 }
