@@ -112,6 +112,23 @@ for (const target of await testDatabases()) {
       assert.deepEqual(await store.jobs.dependencyCandidates(run.id, { names: [] }), []);
       const counts = (await store.jobs.statusCounts(run.id)).sort((x, y) => x.status.localeCompare(y.status));
       assert.deepEqual(counts, [{ status: 'created', allowFailure: false, n: 1 }, { status: 'running', allowFailure: false, n: 1 }]);
+      // Stage groups: by stage, ordering, status and allow_failure; retried jobs left out.
+      const groupsRun = await store.runs.insert({ ...run, iid: 13, number: 3 });
+      const [g1, g2, g3, g4] = await store.jobs.insertMany([
+        { ...base, runId: groupsRun.id, name: 'g1', position: 0, status: 'success', dag: false, priority: 0 },
+        { ...base, runId: groupsRun.id, name: 'g2', position: 1, status: 'success', dag: false, priority: 0 },
+        { ...base, runId: groupsRun.id, name: 'g3', stageIdx: 2, position: 0, status: 'created', dag: true, priority: 0, allowFailure: true },
+        { ...base, runId: groupsRun.id, name: 'g4', stageIdx: 2, position: 1, status: 'failed', dag: false, priority: 0 },
+      ]);
+      await store.jobs.update(g1!.id, { startedAt: 40, coverage: 50 });
+      await store.jobs.update(g2!.id, { startedAt: 30, coverage: 70.5 });
+      await store.jobs.update(g3!.id, { coverage: null });
+      await store.jobs.update(g4!.id, { retried: true, startedAt: 10, coverage: 99 });
+      const groups = (await store.jobs.stageGroups(groupsRun.id)).sort((x, y) => x.stageIdx - y.stageIdx);
+      assert.deepEqual(groups, [
+        { stageIdx: 1, dag: false, status: 'success', allowFailure: false, n: 2, startedAt: 30, coverageSum: 120.5, coverageCount: 2 },
+        { stageIdx: 2, dag: true, status: 'created', allowFailure: true, n: 1, startedAt: null, coverageSum: 0, coverageCount: 0 },
+      ]);
       // A run's archives: only file_type archive, only its own jobs, oldest first.
       assert.deepEqual(await store.artifacts.archivesOfRun(run.id), []);
       const artifact = (jobId: number, fileType: string, filename: string) => store.artifacts.insert({

@@ -7,7 +7,8 @@ import { ADMIT_ALL, type DefinitionPolicies } from './definition-policies.js';
 import { parseDuration, type ContextVariable, type Plan, type PlanJob, type PlanRetry } from '../../pipeline/index.js';
 import type { JobPayload } from '../../protocol/index.js';
 import type { Artifact, Definition, DependencyJob, Job, Project, Repositories, Run, Runner, Store, User } from '../store/index.js';
-import { processRun, runStatusOf, type ProcessOutcome } from './run-processing.js';
+import { processRun, readRunSummary, type ProcessOutcome } from './run-processing.js';
+import type { RunSummary } from './run-summary.js';
 import { resumeRun as resumeRunUseCase, createRun as createRunUseCase, ensureDefaultDefinition, jobColumns, type ConfigText, type CreateRunInput, type CreateRunResult } from './run-creation.js';
 import { buildJobPayload } from './job-payload.js';
 import { failureAllowed, shouldRetry } from './retry-policy.js';
@@ -75,14 +76,17 @@ export function createEngine(deps: EngineDeps) {
     return result;
   }
 
-  /** Recomputes a run's status and timestamps from its jobs; returns the status. */
-  async function rollUp(tx: Repositories, runId: number, notify: Notify, known?: Run): Promise<string> {
+  /**
+   * Recomputes a run's status and timestamps from its jobs; returns the status. `known`: the
+   * run's row as read in this transaction; `summary`: its jobs as read after the last change
+   * (processRun's), else one grouped read. Only a finished run reads its jobs (duration).
+   */
+  async function rollUp(tx: Repositories, runId: number, notify: Notify, known?: Run, current?: RunSummary | null): Promise<string> {
     const run = known ?? await tx.runs.byId(runId);
     if (!run) return 'skipped';
-    const status = await runStatusOf(tx, runId);
+    const summary = current ?? await readRunSummary(tx, runId);
+    const status = summary.status;
     const now = clock.now();
-    // Two grouped queries, whatever the run's size; only a finished run reads its jobs (duration).
-    const summary = await tx.jobs.startAndCoverage(runId);
     const startedAt = run.startedAt ?? summary.startedAt ?? (status === 'running' ? now : null);
     const finished = COMPLETED.has(status);
     const coverage = summary.coverage === null ? null : Math.round(summary.coverage * 100) / 100;
@@ -140,7 +144,7 @@ export function createEngine(deps: EngineDeps) {
       const definition = await tx.definitions.byId(run.definitionId);
       if (definition && !(await policies.admit(tx, definition, run))) return;
       const outcome = await processRun(tx, run.id, { initial: true }, clock);
-      await rollUp(tx, run.id, notify);
+      await rollUp(tx, run.id, notify, undefined, outcome.summary);
       await afterProcessing(tx, run, outcome, notify);
     });
   }
@@ -151,7 +155,7 @@ export function createEngine(deps: EngineDeps) {
       const run = await tx.runs.byId(runId);
       if (!run || run.status !== 'created') return;
       const outcome = await processRun(tx, runId, { initial: true }, clock);
-      await rollUp(tx, runId, notify);
+      await rollUp(tx, runId, notify, undefined, outcome.summary);
       await afterProcessing(tx, run, outcome, notify);
     });
   }
@@ -385,6 +389,7 @@ export function createEngine(deps: EngineDeps) {
       notify.push(() => events.jobChanged(jobId, current.runId));
       if (current.resourceGroup) await releaseResource(tx, current, notify);
       const run = (await tx.runs.byId(current.runId))!;
+      let summary: RunSummary | null = null;
       if (state === 'failed' && shouldRetry(spec.retry as PlanRetry | undefined, current.attempt, failureReason, exitCode)) {
         // A job may ask for a pause before its retry (Runnel's RUNNEL_RETRY_DELAY_SECONDS; Buddy's
         // retry_interval): the attempt is then scheduled and the scheduled-jobs loop queues it.
@@ -397,9 +402,11 @@ export function createEngine(deps: EngineDeps) {
       } else {
         const outcome2 = await processRun(tx, current.runId, { changedNames: [current.name] }, clock);
         await afterProcessing(tx, run, outcome2, notify);
+        // Bridges that started moved after the summary was read.
+        if (outcome2.bridges.length === 0) summary = outcome2.summary;
       }
       // Nothing above writes the run's row (jobs only): the roll-up can start from `run`.
-      await rollUp(tx, current.runId, notify, run);
+      await rollUp(tx, current.runId, notify, run, summary);
       // Under the run's lock nothing else moved this job since the transition (a retry is a new row).
       return state;
     });

@@ -1,6 +1,7 @@
 import type { Clock } from '../../shared/index.js';
 import type { JobState, Repositories } from '../store/index.js';
 import { compositeStatus, decideCreatedJob, hasWarnings, isCompleted, type RunStatus } from './statuses.js';
+import { summarizeRun, type RunSummary } from './run-summary.js';
 
 /**
  * Event-driven scheduling of one run, GitLab's atomic processing made incremental. Called inside
@@ -8,9 +9,9 @@ import { compositeStatus, decideCreatedJob, hasWarnings, isCompleted, type RunSt
  * `initial` for a new run). It moves created jobs whose prerequisites are complete to pending,
  * manual, scheduled or skipped, follows the cascade of skips, and returns what it changed.
  *
- * Cost: per changed job, one indexed lookup of the jobs that need it, plus — only when it can
- * unblock the next stage — one grouped count of the earlier stages. Never a scan of every job of
- * the run per event.
+ * Cost: per changed job, one indexed lookup of the jobs that need it, plus one grouped read of
+ * the run's jobs (stages × statuses, see run-summary.ts) to see whether the next stage may start,
+ * which the roll-up after it reuses. Never a read of every job of the run per event.
  */
 export interface ProcessOutcome {
   /** Jobs that became pending (wake runners). */
@@ -19,6 +20,8 @@ export interface ProcessOutcome {
   bridges: number[];
   /** Every job whose status changed, with its new status. */
   changed: Array<{ id: number; status: string }>;
+  /** The run as read after the last change made here, if it read one (for the roll-up). */
+  summary: RunSummary | null;
 }
 
 export async function processRun(
@@ -27,7 +30,7 @@ export async function processRun(
   trigger: { initial: true } | { changedNames: string[] },
   clock: Clock,
 ): Promise<ProcessOutcome> {
-  const outcome: ProcessOutcome = { queued: [], bridges: [], changed: [] };
+  const outcome: ProcessOutcome = { queued: [], bridges: [], changed: [], summary: null };
   const work: string[] = 'initial' in trigger ? [] : [...trigger.changedNames];
   let checkStages = true;
 
@@ -46,6 +49,7 @@ export async function processRun(
       ...(target === 'skipped' && { finishedAt: now }),
     });
     if (!ok) return;
+    outcome.summary = null;
     outcome.changed.push({ id: job.id, status: target });
     if (target === 'pending') {
       outcome.queued.push(job.id);
@@ -85,10 +89,11 @@ export async function processRun(
     checkStages = false;
     // Stage ordering: the lowest stage with created (non-needs) jobs may proceed once everything
     // in the stages before it is complete.
-    const stage = await tx.jobs.lowestCreatedStage(runId);
+    const summary = summarizeRun(await tx.jobs.stageGroups(runId));
+    outcome.summary = summary;
+    const stage = summary.lowestCreatedStage;
     if (stage === null) break;
-    const before = await tx.jobs.statusCounts(runId, stage);
-    const inputs = before.map((c) => ({ status: c.status, allowFailure: c.allowFailure }));
+    const inputs = summary.statusesBefore(stage);
     const status = compositeStatus(inputs);
     if (status !== null && !isCompleted(status)) continue;
     const warnings = hasWarnings(inputs);
@@ -106,6 +111,9 @@ export async function processRun(
 
 /** The run's status from its current jobs, GitLab's composite; 'skipped' for a run with none. */
 export async function runStatusOf(tx: Repositories, runId: number): Promise<RunStatus> {
-  const counts = await tx.jobs.statusCounts(runId);
-  return compositeStatus(counts.map((c) => ({ status: c.status, allowFailure: c.allowFailure }))) ?? 'skipped';
+  return (await readRunSummary(tx, runId)).status;
+}
+
+export async function readRunSummary(tx: Repositories, runId: number): Promise<RunSummary> {
+  return summarizeRun(await tx.jobs.stageGroups(runId));
 }

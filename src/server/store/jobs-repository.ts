@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { sql } from './kysely-runtime.js';
 import type { DialectName } from './database.js';
 import type { JobsTable, Tables } from './tables.js';
-import type { DependencyJob, Job, JobProgress, JobState } from './rows.js';
+import type { DependencyJob, Job, JobProgress, JobState, StageGroup } from './rows.js';
 import { ID_MARKER, idMarker, reusableQuery, TEXT_MARKER, textMarker } from './reusable-query.js';
 
 export type NewJob = Pick<Job, 'runId' | 'projectId' | 'name' | 'stage' | 'stageIdx' | 'position' | 'kind' | 'status' | 'when' | 'allowFailure' | 'dag' | 'spec' | 'tags' | 'resourceGroup' | 'interruptible' | 'priority' | 'userId' | 'createdAt'> & {
@@ -46,15 +46,10 @@ const STATE_COLUMNS = ['id', 'name', 'stage_idx', 'kind', 'status', 'when', 'all
 const statusCountsAll = reusableQuery([idMarker(0)] as [number], (db, runId) => db.selectFrom('jobs')
   .select(['status', 'allow_failure', (eb) => eb.fn.countAll<number>().as('n')])
   .where('run_id', '=', runId).where('retried', '=', 0).groupBy(['status', 'allow_failure']));
-const statusCountsBefore = reusableQuery([idMarker(0), idMarker(1)] as [number, number], (db, runId, beforeStage) => db.selectFrom('jobs')
-  .select(['status', 'allow_failure', (eb) => eb.fn.countAll<number>().as('n')])
-  .where('run_id', '=', runId).where('retried', '=', 0).where('stage_idx', '<', beforeStage).groupBy(['status', 'allow_failure']));
-const startAndCoverageOf = reusableQuery([idMarker(0)] as [number], (db, runId) => db.selectFrom('jobs')
-  .select((eb) => [eb.fn.min<number>('started_at').as('started'), eb.fn.avg<number>('coverage').as('coverage')])
-  .where('run_id', '=', runId).where('retried', '=', 0));
-const lowestCreatedStageOf = reusableQuery([idMarker(0)] as [number], (db, runId) => db.selectFrom('jobs')
-  .select((eb) => eb.fn.min<number>('stage_idx').as('s'))
-  .where('run_id', '=', runId).where('retried', '=', 0).where('status', '=', 'created').where('dag', '=', 0));
+const stageGroupsOf = reusableQuery([idMarker(0)] as [number], (db, runId) => db.selectFrom('jobs')
+  .select((eb) => ['stage_idx', 'dag', 'status', 'allow_failure', eb.fn.countAll<number>().as('n'), eb.fn.min<number>('started_at').as('started'),
+    eb.fn.sum<number>('coverage').as('coverage_sum'), eb.fn.count<number>('coverage').as('coverage_count')])
+  .where('run_id', '=', runId).where('retried', '=', 0).groupBy(['stage_idx', 'dag', 'status', 'allow_failure']));
 const createdInStageOf = reusableQuery([idMarker(0), idMarker(1)] as [number, number], (db, runId, stageIdx) => db.selectFrom('jobs')
   .select(STATE_COLUMNS).where('run_id', '=', runId).where('retried', '=', 0)
   .where('status', '=', 'created').where('dag', '=', 0).where('stage_idx', '=', stageIdx).orderBy('position'));
@@ -181,24 +176,18 @@ export function createJobsRepository(db: Kysely<Tables>, dialect: DialectName) {
       return (await db.selectFrom('jobs').select(STATE_COLUMNS).where('run_id', '=', runId).where('retried', '=', 0)
         .orderBy('stage_idx').orderBy('position').execute()).map(toState);
     },
-    /** Status counts of a run's current jobs, optionally only stages before `beforeStage`. */
-    async statusCounts(runId: number, beforeStage?: number): Promise<Array<{ status: string; allowFailure: boolean; n: number }>> {
-      const query = beforeStage === undefined ? statusCountsAll(db, runId) : statusCountsBefore(db, runId, beforeStage);
-      const { rows } = await db.executeQuery(query);
+    /** Status counts of a run's current jobs. */
+    async statusCounts(runId: number): Promise<Array<{ status: string; allowFailure: boolean; n: number }>> {
+      const { rows } = await db.executeQuery(statusCountsAll(db, runId));
       return rows.map((r) => ({ status: r.status, allowFailure: r.allow_failure === 1, n: Number(r.n) }));
     },
-    /** Earliest start among a run's current jobs, and their average coverage (GitLab's run coverage). */
-    async startAndCoverage(runId: number): Promise<{ startedAt: number | null; coverage: number | null }> {
-      const [row] = (await db.executeQuery(startAndCoverageOf(db, runId))).rows;
-      return {
-        startedAt: row?.started === null || row?.started === undefined ? null : Number(row.started),
-        coverage: row?.coverage === null || row?.coverage === undefined ? null : Number(row.coverage),
-      };
-    },
-    /** The lowest stage that still has created stage-ordered (non-needs) jobs. */
-    async lowestCreatedStage(runId: number): Promise<number | null> {
-      const [row] = (await db.executeQuery(lowestCreatedStageOf(db, runId))).rows;
-      return row?.s === null || row?.s === undefined ? null : Number(row.s);
+    /** A run's current jobs in groups (see StageGroup): one grouped read for every count the engine needs. */
+    async stageGroups(runId: number): Promise<StageGroup[]> {
+      return (await db.executeQuery(stageGroupsOf(db, runId))).rows.map((r) => ({
+        stageIdx: Number(r.stage_idx), dag: r.dag === 1, status: r.status, allowFailure: r.allow_failure === 1, n: Number(r.n),
+        startedAt: r.started === null || r.started === undefined ? null : Number(r.started),
+        coverageSum: r.coverage_sum === null || r.coverage_sum === undefined ? 0 : Number(r.coverage_sum), coverageCount: Number(r.coverage_count),
+      }));
     },
     async createdInStage(runId: number, stageIdx: number): Promise<JobState[]> {
       return (await db.executeQuery(createdInStageOf(db, runId, stageIdx))).rows.map(toState);

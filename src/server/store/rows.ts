@@ -175,6 +175,23 @@ export interface JobState {
 }
 
 /**
+ * One group of a run's current (not retried) jobs: those of one stage, ordering (needs or
+ * stage), status and allow_failure, with how many they are, their earliest start and their
+ * coverage figures. A run has few such groups (stages × statuses seen), whatever its size: the
+ * engine derives scheduling and the run's roll-up from them (engine/run-summary.ts).
+ */
+export interface StageGroup {
+  stageIdx: number;
+  dag: boolean;
+  status: string;
+  allowFailure: boolean;
+  n: number;
+  startedAt: number | null;
+  coverageSum: number;
+  coverageCount: number;
+}
+
+/**
  * What a progress view shows of a job: no spec, no log. Reading it for every job of a run costs
  * a fraction of reading the full rows (the spec JSON is most of a row).
  */
