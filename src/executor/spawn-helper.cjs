@@ -6,9 +6,10 @@
 // Answers: frames on stdout, [kind u8][id u32le][length u32le][payload], the kinds as spawner.ts
 // numbers them: 1 spawned (pid), 2 output, 3 stderr (when asked apart), 4 exited ([code, signal]),
 // 5 failed (message), 6 closed.
-// When its stdin ends (its parent is gone, a crash included) it SIGKILLs the process groups it
-// still runs, then leaves. When its stdout is full it pauses every child's output until it
-// drains. An `orphan` request starts a process it does not watch, report or kill.
+// When its stdin ends or its stdout breaks (its parent is gone, a crash included) it SIGKILLs
+// the process groups it still runs, then leaves. When its stdout is full it pauses every
+// child's output until it drains. An `orphan` request starts a process it does not watch,
+// report or kill.
 'use strict';
 const { spawn } = require('node:child_process');
 
@@ -68,7 +69,7 @@ process.stdin.on('data', (chunk) => {
     else if (m.op === 'release') { const c = children.get(m.id); if (c) { c.stdout.destroy(); c.stderr.destroy(); } }
   }
 });
-process.stdin.on('end', () => {
+function leave() {
   for (const c of children.values()) {
     try {
       process.kill(-c.pid, 'SIGKILL');
@@ -77,4 +78,8 @@ process.stdin.on('end', () => {
     }
   }
   process.exit(0);
-});
+}
+process.stdin.on('end', leave);
+// Its parent gone, a frame written before stdin's end is seen fails (EPIPE): the same end, not a
+// crash whose stack trace would land on the terminal the parent has just given back.
+process.stdout.on('error', leave);

@@ -162,3 +162,33 @@ test('a helper started ahead (as bin/runnel.mjs does for `runnel run`) is adopte
   assert.equal(out.used, out.ahead, 'the helper in use is the one started ahead');
   assert.equal(out.parent, out.ahead, 'the first command ran from it, not from a fork of the asking process');
 });
+
+test('a helper whose parent stops reading leaves quietly, killing what it runs', async () => {
+  const pidFile = `/tmp/runnel-spawner-epipe-${process.pid}-${Date.now()}`;
+  const script = `
+    import { spawn } from 'node:child_process';
+    import { writeFileSync } from 'node:fs';
+    import { runProcessTree } from ${JSON.stringify(new URL('./process-tree.ts', import.meta.url).href)};
+    import { SPAWN_HELPER_FILE } from ${JSON.stringify(new URL('./spawner.ts', import.meta.url).href)};
+    const helper = spawn(process.execPath, [SPAWN_HELPER_FILE], { stdio: ['pipe', 'pipe', 'inherit'], env: { PATH: process.env.PATH }, detached: true });
+    globalThis[Symbol.for('runnel.spawn-helper')] = helper;
+    void runProcessTree({ command: 'bash', args: ['-c', 'echo $$ > ${pidFile}; sleep 30'], cwd: '/', env: { PATH: process.env.PATH }, timeoutMs: 0, killGraceMs: 100 });
+    await new Promise((r) => setTimeout(r, 1000));
+    writeFileSync('${pidFile}.helper', String(helper.pid));
+    helper.stdout.destroy();
+    // The tree's next frame (its exit, once killed below) meets a closed pipe.
+    process.kill(-Number((await import('node:fs')).readFileSync('${pidFile}', 'utf8')), 'SIGTERM');
+    await new Promise((r) => setTimeout(r, 1500));
+  `;
+  const { execFile } = await import('node:child_process');
+  const stderr = await new Promise<string>((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 30_000 }, (_error, _stdout, err) => resolve(err));
+  });
+  const helper = Number(readFileSync(`${pidFile}.helper`, 'utf8'));
+  const leader = Number(readFileSync(pidFile, 'utf8'));
+  rmSync(pidFile, { force: true });
+  rmSync(`${pidFile}.helper`, { force: true });
+  assert.equal(isProcessAlive(helper), false, 'the helper left');
+  assert.equal(isProcessAlive(leader), false, 'its tree is gone');
+  assert.doesNotMatch(stderr, /EPIPE|Error/, 'nothing on the terminal');
+});
