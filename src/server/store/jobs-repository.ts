@@ -320,11 +320,19 @@ function num(v: number | null): number | null {
   return v === null ? null : Number(v);
 }
 
+/**
+ * A job row as a Job. The spec (most of a row) is parsed when first read: a job's row is read a
+ * few times on its way from claim to finish (its token, its state), and most reads never look
+ * at the spec.
+ */
 export function toJob(row: Selectable<JobsTable>): Job {
+  let spec: Record<string, unknown> | undefined;
   return {
     id: row.id, runId: row.run_id, projectId: row.project_id, name: row.name, stage: row.stage, stageIdx: row.stage_idx,
     position: row.position, kind: row.kind === 'bridge' ? 'bridge' : 'build', status: row.status, when: row.when,
-    allowFailure: row.allow_failure === 1, dag: row.dag === 1, spec: JSON.parse(row.spec_json) as Record<string, unknown>,
+    allowFailure: row.allow_failure === 1, dag: row.dag === 1,
+    get spec() { return (spec ??= JSON.parse(row.spec_json) as Record<string, unknown>); },
+    set spec(value) { spec = value; },
     tags: JSON.parse(row.tags_json) as string[], resourceGroup: row.resource_group, interruptible: row.interruptible === 1,
     priority: row.priority, attempt: row.attempt, retried: row.retried === 1, userId: row.user_id, runnerId: row.runner_id,
     runnerSession: row.runner_session, leaseExpiresAt: num(row.lease_expires_at), scheduledAt: num(row.scheduled_at),
