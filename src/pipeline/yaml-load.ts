@@ -55,17 +55,29 @@ export function parseYamlAhead(text: string): void {
 }
 
 export function loadYaml(text: string, file: string, locations: Locations, budget: YamlBudget): LoadedYaml {
-  const diagnostics: Diagnostic[] = [];
-  const problem = (message: string, line = 0, column = 0): Diagnostic => ({ severity: 'error', message, file, line, column, path: '' });
-
-  if (tooBig(text)) {
-    return { value: null, diagnostics: [problem(`The parsed YAML is too big (${file} is larger than ${LIMITS.maxConfigBytes} bytes)`)] };
-  }
+  if (tooBig(text)) return sizeProblem(file);
   let parsed: Parsed;
   if (ahead !== null && ahead.text === text) {
     parsed = ahead.parsed;
     ahead = null;
   } else parsed = parse(text);
+  return convertParsed(parsed, file, locations, budget);
+}
+
+/** loadYaml without a text parsed ahead: the reference the fast path (yaml-fast.ts) must agree with. */
+export function loadYamlWithPackage(text: string, file: string, locations: Locations, budget: YamlBudget): LoadedYaml {
+  return tooBig(text) ? sizeProblem(file) : convertParsed(parse(text), file, locations, budget);
+}
+
+function sizeProblem(file: string): LoadedYaml {
+  const message = `The parsed YAML is too big (${file} is larger than ${LIMITS.maxConfigBytes} bytes)`;
+  return { value: null, diagnostics: [{ severity: 'error', message, file, line: 0, column: 0, path: '' }] };
+}
+
+function convertParsed(parsed: Parsed, file: string, locations: Locations, budget: YamlBudget): LoadedYaml {
+  const diagnostics: Diagnostic[] = [];
+  const problem = (message: string, line = 0, column = 0): Diagnostic => ({ severity: 'error', message, file, line, column, path: '' });
+
   if ('error' in parsed) return { value: null, diagnostics: [problem(`Invalid configuration format: ${parsed.error.message}`)] };
   const { lineCounter } = parsed;
   let { documents } = parsed;
