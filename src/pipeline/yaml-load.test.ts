@@ -11,6 +11,7 @@ const TEXTS = [
   'job:\n  script: [\n',
   'spec:\n  inputs: {}\n---\njob: { script: [true] }\n',
   '',
+  'stages: [a]\njob:\n  stage: a\n  script:\n    - echo "$X"\n',
 ];
 
 test('a text parsed ahead loads exactly as one parsed on the spot, once; other texts are not affected', () => {

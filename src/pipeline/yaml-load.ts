@@ -4,12 +4,14 @@
  * under a node budget (a "billion laughs" file becomes a diagnostic, not an out-of-memory), and to
  * turn `!reference` sequences into ReferenceTag markers. YAML 1.1 like GitLab's Psych: `yes`/`no`
  * are booleans, merge keys (`<<`) are honoured, duplicate keys are allowed (the last one wins).
+ * Texts in the common block-style subset are read by yaml-fast.ts instead, with the same result.
  */
 import { LineCounter, parseAllDocuments, isAlias, isMap as isYamlMap, isScalar, isSeq, type Document, type Node as YamlNode } from 'yaml';
 import type { Diagnostic, SourcePosition } from './diagnostic.js';
 import { LIMITS } from './limits.js';
 import { Locations } from './locations.js';
 import { newMap, ReferenceTag, type ConfigMap, type ConfigValue } from './config-value.js';
+import { fastLoadYaml } from './yaml-fast.js';
 
 export interface LoadedYaml {
   value: ConfigValue;
@@ -49,22 +51,35 @@ let ahead: { text: string; parsed: Parsed } | null = null;
  * that will compile a file it already holds (`runnel run`: the working tree's .gitlab-ci.yml,
  * while git snapshots the tree) moves the parse, most of a compilation, to where this thread
  * would wait anyway. The outcome is the same as parsing then; the parse is read, not changed.
+ * A text that the fast path (yaml-fast.ts) takes is not kept: that path is cheap enough to run
+ * again in loadYaml, and running it here first only warms it up.
  */
 export function parseYamlAhead(text: string): void {
-  ahead = tooBig(text) ? null : { text, parsed: parse(text) };
+  ahead = tooBig(text) || fastLoadYaml(text, '', new Locations(), { nodesLeft: LIMITS.maxYamlNodes }) !== undefined
+    ? null
+    : { text, parsed: parse(text) };
 }
 
+/**
+ * Tries the fast path first; what it leaves (any text outside its subset, every invalid one
+ * included) goes through the yaml package, which also makes every diagnostic. A text parsed
+ * ahead is one the fast path left at the largest budget, so it would leave it again here.
+ */
 export function loadYaml(text: string, file: string, locations: Locations, budget: YamlBudget): LoadedYaml {
   if (tooBig(text)) return sizeProblem(file);
   let parsed: Parsed;
   if (ahead !== null && ahead.text === text) {
     parsed = ahead.parsed;
     ahead = null;
-  } else parsed = parse(text);
+  } else {
+    const value = fastLoadYaml(text, file, locations, budget);
+    if (value !== undefined) return { value, diagnostics: [] };
+    parsed = parse(text);
+  }
   return convertParsed(parsed, file, locations, budget);
 }
 
-/** loadYaml without a text parsed ahead: the reference the fast path (yaml-fast.ts) must agree with. */
+/** loadYaml through the yaml package alone, without the fast path: what the fast path must agree with. */
 export function loadYamlWithPackage(text: string, file: string, locations: Locations, budget: YamlBudget): LoadedYaml {
   return tooBig(text) ? sizeProblem(file) : convertParsed(parse(text), file, locations, budget);
 }
