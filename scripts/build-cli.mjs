@@ -6,8 +6,9 @@
 // start-up (docs/benchmarks.md, "Start-up and end of `runnel run`"). Why CommonJS: on Node 20 only
 // a script (vm.Script) can be compiled from a code cache, not an ES module.
 //
-// Pure-JS packages on the local-run path (INLINE) are bundled; every other
-// package stays a require() of node_modules as before: native ones (better-sqlite3), those only
+// Pure-JS packages on the local-run path (INLINE) are bundled, and better-sqlite3's JavaScript
+// (its addon stays in node_modules, named by src/server/store/database.ts); every other
+// package stays a require() of node_modules as before: those only
 // the server loads (fastify, pg), and those loaded on first use through createRequire (pino,
 // re2js, cron-parser, the zip libraries), which esbuild does not follow anyway.
 //
@@ -22,7 +23,7 @@ import { build } from 'esbuild';
 const root = join(import.meta.dirname, '..');
 
 /** Bare imports bundled into dist/; any other package is left to node_modules. */
-const INLINE = new Set(['kysely', 'yaml']);
+const INLINE = new Set(['kysely', 'yaml', 'better-sqlite3']);
 
 const packageName = (specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
 

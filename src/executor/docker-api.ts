@@ -1,4 +1,4 @@
-import { request, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { AppError } from '../shared/index.js';
 
 /**
@@ -15,8 +15,10 @@ export interface DockerApi {
 const API_VERSION = 'v1.41';
 
 export function createDockerApi(socketPath: string): DockerApi {
-  const send = (method: string, path: string, body: unknown, timeoutMs: number): Promise<IncomingMessage> =>
-    new Promise((resolve, reject) => {
+  // node:http is loaded with the first call: most processes that load the executors never talk to Docker.
+  const send = async (method: string, path: string, body: unknown, timeoutMs: number): Promise<IncomingMessage> => {
+    const { request } = await import('node:http');
+    return new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
       const req = request({
         socketPath,
@@ -29,6 +31,7 @@ export function createDockerApi(socketPath: string): DockerApi {
       req.on('error', (error) => reject(new AppError('internal', `call docker ${method} ${path}: ${error.message}`, { cause: error })));
       req.end(payload);
     });
+  };
   const failIfBad = async (res: IncomingMessage, method: string, path: string): Promise<void> => {
     const status = res.statusCode ?? 0;
     if (status >= 200 && status < 300) return;

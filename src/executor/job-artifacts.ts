@@ -2,7 +2,6 @@ import { createWriteStream } from 'node:fs';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { gzipSync } from 'node:zlib';
 import type { ArtifactSpec, JobDependency } from '../protocol/index.js';
 import { AppError, isAppError, randomId } from '../shared/index.js';
 import { collectFiles } from './file-collector.js';
@@ -86,7 +85,9 @@ export interface UploadOutcome {
 async function packArchive(spec: ArtifactSpec, files: readonly string[], ctx: ArtifactContext): Promise<string> {
   const base = join(ctx.tmpDir, `artifact-${spec.artifact_type}-${randomId()}`);
   if (spec.artifact_format === 'gzip') {
-    // One gzip member per file, concatenated: what gitlab-runner sends for gzip reports.
+    // One gzip member per file, concatenated: what gitlab-runner sends for gzip reports. (zlib is
+    // loaded here: most jobs have no reports.)
+    const { gzipSync } = await import('node:zlib');
     const members = await Promise.all(files.map(async (f) => gzipSync(await readFile(join(ctx.projectDir, f)))));
     await writeFile(`${base}.gz`, Buffer.concat(members));
     return `${base}.gz`;

@@ -1,5 +1,4 @@
 import type { Readable } from 'node:stream';
-import { gunzipSync } from 'node:zlib';
 import { AppError, type Logger } from '../../shared/index.js';
 import type { FinishedJob, JobPayload, TraceResult } from '../../protocol/index.js';
 import type { Job, Runner, Store } from '../store/index.js';
@@ -75,7 +74,7 @@ export function createRunnerService(deps: { store: Store; engine: Engine; notifi
       const job = await jobForToken(jobId, token);
       const artifact = await engine.storeArtifact(job, { fileType: input.artifactType, fileFormat: input.artifactFormat, filename: input.filename, expireIn: input.expireIn, body: input.body });
       if (input.artifactType === 'junit') {
-        const { readFile } = await import('node:fs/promises');
+        const [{ readFile }, { gunzipSync }] = await Promise.all([import('node:fs/promises'), import('node:zlib')]);
         const raw = await readFile(artifact.storagePath);
         let text: string;
         try { text = input.artifactFormat === 'gzip' ? gunzipSync(raw).toString('utf8') : raw.toString('utf8'); } catch { text = ''; }

@@ -1,4 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from './kysely-runtime.js';
 import { AppError } from '../../shared/index.js';
 import type { Tables } from './tables.js';
@@ -42,12 +45,27 @@ export type DatabaseTarget =
   | { kind: 'sqlite'; file: string; image?: Buffer }
   | { kind: 'postgres'; url: string };
 
+/**
+ * better-sqlite3's native addon, named to it: its own search (the `bindings` package) starts from
+ * the file that loads it, which in dist/ is the bundle (scripts/build-cli.mjs bundles the
+ * package's JavaScript, so that a start compiles it from the code cache instead of resolving,
+ * reading and compiling its files). Where the addon is not at its usual place, the search.
+ */
+let addon: { nativeBinding?: string } | undefined;
+function addonOption(): { nativeBinding?: string } {
+  if (!addon) {
+    const file = join(dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+    addon = existsSync(file) ? { nativeBinding: file } : {};
+  }
+  return addon;
+}
+
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === 'sqlite') {
     let raw: BetterSqlite3.Database;
     try {
       if (target.image && target.file !== ':memory:') throw new Error('a database image opens in memory only');
-      raw = target.image ? new BetterSqlite3(target.image) : new BetterSqlite3(target.file);
+      raw = target.image ? new BetterSqlite3(target.image, addonOption()) : new BetterSqlite3(target.file, addonOption());
     } catch (cause) {
       throw new AppError('storage_failed', `open SQLite database ${target.file}: ${(cause as Error).message}`, { cause });
     }
@@ -87,7 +105,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
  * which was most of the cost of reading a page of 100 runs.
  */
 function openReader(file: string): SqliteReader {
-  const raw = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  const raw = new BetterSqlite3(file, { readonly: true, fileMustExist: true, ...addonOption() });
   raw.pragma('busy_timeout = 5000');
   const statements = new Map<string, BetterSqlite3.Statement>();
   const dataVersion = raw.prepare('pragma data_version').pluck();
