@@ -219,13 +219,19 @@ function memoizedReader(reader: RepositoryReader): RepositoryReader {
   };
 }
 
-export function ruleEnvironment(entries: PlanVariableEntry[], context: RunContext, reader: RepositoryReader): RuleEnvironment {
-  const raw = new Map(entries.map((e) => [e.key, e.value]));
+/**
+ * What rules and only/except see. `variables` may be given as a function: a job whose rules never
+ * look at a variable (most jobs: no rules, the default only) then costs no merge of its layers.
+ */
+export function ruleEnvironment(variables: PlanVariableEntry[] | (() => PlanVariableEntry[]), context: RunContext, reader: RepositoryReader): RuleEnvironment {
+  let entries: PlanVariableEntry[] | null = typeof variables === 'function' ? null : variables;
+  const list = () => (entries ??= (variables as () => PlanVariableEntry[])());
+  let raw: Map<string, string> | null = null;
   let expanded: Map<string, string> | null = null;
   return {
-    lookup: (name) => raw.get(name),
+    lookup: (name) => (raw ??= new Map(list().map((e) => [e.key, e.value]))).get(name),
     expandedLookup: (name) => {
-      expanded ??= expandAll(entries.map((e) => ({ key: e.key, value: e.value, expand: !e.raw }))).values;
+      expanded ??= expandAll(list().map((e) => ({ key: e.key, value: e.value, expand: !e.raw }))).values;
       return expanded.get(name);
     },
     changedPaths: context.changedPaths ?? null,

@@ -30,7 +30,7 @@ export interface BuildJobsInput {
   predefined: Record<string, string>;
   globalVariables: Record<string, PlanVariable>;
   hasWorkflowRules: boolean;
-  environmentFor(layers: PlanVariableEntry[]): RuleEnvironment;
+  environmentFor(layers: () => PlanVariableEntry[]): RuleEnvironment;
   baseLayers: { predefined: PlanVariableEntry[]; project: PlanVariableEntry[]; run: PlanVariableEntry[] };
   positionOf(job: string, key: string): SourcePosition;
 }
@@ -70,7 +70,7 @@ export async function buildJobs(input: BuildJobsInput): Promise<{ jobs: PlanJob[
       for (const [k, v] of Object.entries(instance.parallel?.matrix ?? {})) matrix[k] = { value: v, expand: true };
       const yamlVariables = { ...inherited, ...definition.variables, ...matrix };
       const jobPredefined = jobPredefinedVariables(instance.name, definition.stage, definition.when ?? 'on_success', instance.parallel);
-      const env = input.environmentFor(mergeLayers(
+      const env = input.environmentFor(() => mergeLayers(
         input.baseLayers.predefined, predefinedEntries(jobPredefined), yamlEntries(yamlVariables), input.baseLayers.project, input.baseLayers.run,
       ));
       let rule: RuleSpec | null = null;
@@ -106,10 +106,12 @@ export async function buildJobs(input: BuildJobsInput): Promise<{ jobs: PlanJob[
     const needs = resolveNeeds(item.needs, d.name, instance.name, instancesByDefinition, present, sink, input.positionOf(d.name, 'needs'));
     const dependencies = d.dependencies === null ? null : d.dependencies.flatMap((dep) => (instancesByDefinition.get(dep) ?? [dep]).filter((n) => present.has(n)));
     const predefinedVariables = jobPredefinedVariables(instance.name, d.stage, when, instance.parallel);
-    const expanded = expandAll(mergeLayers(
+    // The job's variables, expanded once a field refers to one (most jobs' fields do not).
+    let expanded: Map<string, string> | null = null;
+    const jobValues = () => (expanded ??= expandAll(mergeLayers(
       input.baseLayers.predefined, predefinedEntries(predefinedVariables), yamlEntries(item.variables), input.baseLayers.project, input.baseLayers.run,
-    ).map((e) => ({ key: e.key, value: e.value, expand: !e.raw }))).values;
-    const expand = (text: string): string => expandExisting(text, (k) => expanded.get(k));
+    ).map((e) => ({ key: e.key, value: e.value, expand: !e.raw }))).values);
+    const expand = (text: string): string => expandExisting(text, (k) => jobValues().get(k));
     const c = d.kind === 'build' ? d.common : {};
     jobs.push({
       name: instance.name,
