@@ -50,13 +50,3 @@ test('without a flush, the batch is deleted delayMs after its first directory', 
   assert.deepEqual(readdirSync(root), []);
   await trash.flush();
 });
-
-test('abandon stops the timer and leaves the trash to the builds root\'s owner', async (t) => {
-  const root = buildsRoot(t);
-  const trash = createBuildDirTrash(root, { logger: silentLogger(), delayMs: 20 });
-  trash.discard(jobDir(root, 'job-1-a'));
-  trash.abandon();
-  await new Promise((r) => setTimeout(r, 200));
-  assert.deepEqual(readdirSync(root), [`.trash-${process.pid}`]);
-  assert.deepEqual(readdirSync(join(root, `.trash-${process.pid}`)), ['job-1-a']);
-});

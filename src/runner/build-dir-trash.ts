@@ -85,11 +85,6 @@ export function createBuildDirTrash(buildsRoot: string, options: BuildDirTrashOp
         track(rm(dir, { recursive: true, force: true }).catch((error: unknown) => logger.warn({ err: error, dir }, 'build directory not removed')));
       }
     },
-    /** Stops the timer and leaves the trash as it is: its owner deletes the builds root itself. */
-    abandon(): void {
-      if (timer) clearTimeout(timer);
-      timer = null;
-    },
     /** Deletes what is in the trash now and waits for every deletion started. */
     async flush(): Promise<void> {
       sweep();

@@ -20,6 +20,12 @@ export interface RunnerOptions {
   keepAliveMs?: number;
   /** Log cap per job. */
   logLimitBytes?: number;
+  /**
+   * Leave finished jobs' directories where they are: the caller deletes the builds root itself,
+   * as `runnel run` deletes its whole data directory once it has exited. Otherwise each is
+   * taken aside when its job is reported and deleted soon after (build-dir-trash.ts).
+   */
+  leaveBuilds?: boolean;
   killGraceMs?: number;
 }
 
@@ -35,7 +41,7 @@ export function createRunner(options: RunnerOptions) {
   const stop = new AbortController();
   const running = new Set<AbortController>();
   // Job directories are deleted after their job was reported (stop() waits for them).
-  const trash = createBuildDirTrash(options.buildsRoot, { logger: options.logger });
+  const trash = options.leaveBuilds ? null : createBuildDirTrash(options.buildsRoot, { logger: options.logger });
   let workers: Promise<void>[] = [];
   const log = options.logger;
   let readers: GitObjectReaders | null = null;
@@ -127,7 +133,7 @@ export function createRunner(options: RunnerOptions) {
     } catch (error) {
       jobLog.error({ err: error }, 'job result could not be reported');
     }
-    if (result) trash.discard(result.buildDir);
+    if (result) trash?.discard(result.buildDir);
   }
 
   return {
@@ -138,15 +144,13 @@ export function createRunner(options: RunnerOptions) {
     },
     /**
      * Stops polling; running jobs are canceled when `cancelRunning`, else awaited. Finished jobs'
-     * directories are deleted before it returns, unless `leaveBuilds` (the caller deletes the
-     * builds root itself, as `runnel run` deletes its whole data directory).
+     * directories are deleted before it returns (unless the runner leaves them: `leaveBuilds`).
      */
-    async stop({ cancelRunning = true, leaveBuilds = false }: { cancelRunning?: boolean; leaveBuilds?: boolean } = {}): Promise<void> {
+    async stop({ cancelRunning = true }: { cancelRunning?: boolean } = {}): Promise<void> {
       stop.abort();
       if (cancelRunning) for (const c of running) c.abort();
       await Promise.all(workers);
-      if (leaveBuilds) trash.abandon();
-      else await trash.flush();
+      await trash?.flush();
       workers = [];
       await readers?.close();
     },

@@ -73,7 +73,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<{ resu
   let runner: Runner | null = null;
   const loops: Array<ReturnType<typeof createLoop>> = [];
   const close = async () => {
-    await runner?.stop({ cancelRunning: true, leaveBuilds: true });
+    await runner?.stop({ cancelRunning: true });
     for (const loop of loops) await loop.stop();
     host?.close();
     await store?.close();
@@ -128,7 +128,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<{ resu
       connection: createEmbeddedConnection(runnerService, embedded, randomId(8)),
       executorFor: executorFor(options.executor, dataDir),
       cache: createDirCacheStore(join(dataDir, 'cache')), buildsRoot: buildsDir,
-      concurrency: Math.max(1, options.concurrency ?? cpus().length), logger,
+      concurrency: Math.max(1, options.concurrency ?? cpus().length), logger, leaveBuilds: true,
       pollWaitMs: 30_000, keepAliveMs: 5_000,
     });
     runner.start();
