@@ -35,7 +35,7 @@ export interface CloneLayoutInput {
 }
 
 export interface CloneLayout {
-  /** Directories to create (with their parents), relative to `.git`. */
+  /** Directories to create, relative to `.git`, each after its parent. */
   dirs: string[];
   /** Files relative to `.git`, in any order. */
   files: Array<{ path: string; content: string }>;
@@ -84,7 +84,7 @@ export function cloneLayout(input: CloneLayoutInput): CloneLayout {
   if (input.shallow.length > 0) files.push({ path: 'shallow', content: [...input.shallow].sort().map((oid) => `${oid}\n`).join('') });
   // Only what git needs to recognise the repository and what the files above live in: every
   // directory created costs a file-system create, and git makes the others when it needs them.
-  const dirs = ['objects/info', originHead !== null ? 'refs/remotes/origin' : 'refs'];
+  const dirs = ['objects', 'objects/info', 'refs', ...(originHead !== null ? ['refs/remotes', 'refs/remotes/origin'] : [])];
   if (originHead !== null) {
     files.push({ path: 'refs/remotes/origin/HEAD', content: `ref: refs/remotes/origin/${originHead}\n` });
   }

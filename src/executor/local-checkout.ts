@@ -93,7 +93,7 @@ export async function localCheckout(input: LocalCheckoutInput): Promise<LocalChe
         // the event loop short.
         const index = await writeWorkTree(reader, tree, input.projectDir, signal, syncFiles);
         mkdirSync(gitDir);
-        for (const dir of layout.dirs) mkdirSync(join(gitDir, dir), { recursive: true });
+        for (const dir of layout.dirs) mkdirSync(join(gitDir, dir));
         for (const f of layout.files) writeFileSync(join(gitDir, f.path), f.content);
         writeFileSync(join(gitDir, 'index'), buildIndexFile(index));
         return { objectDirs: hosted.objectDirs };
