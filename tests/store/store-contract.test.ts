@@ -129,6 +129,20 @@ for (const target of await testDatabases()) {
         { stageIdx: 1, dag: false, status: 'success', allowFailure: false, n: 2, startedAt: 30, coverageSum: 120.5, coverageCount: 2 },
         { stageIdx: 2, dag: true, status: 'created', allowFailure: true, n: 1, startedAt: null, coverageSum: 0, coverageCount: 0 },
       ]);
+      // Guarded status changes (one compiled statement per shape, each call with its own values).
+      const [t1, t2] = await store.jobs.insertMany([
+        { ...base, runId: groupsRun.id, name: 't1', position: 5, status: 'created', dag: false, priority: 0 },
+        { ...base, runId: groupsRun.id, name: 't2', position: 6, status: 'created', dag: false, priority: 0 },
+      ]);
+      assert.equal(await store.jobs.transition(t1!.id, ['created'], { status: 'pending', queuedAt: 5 }), true);
+      assert.equal(await store.jobs.transition(t2!.id, ['created'], { status: 'pending', queuedAt: 6 }), true);
+      assert.equal(await store.jobs.transition(t1!.id, ['created'], { status: 'skipped', queuedAt: 7 }), false, 'not from a status the job is not in');
+      assert.equal(await store.jobs.transition(t1!.id, ['running', 'pending'], {
+        status: 'failed', finishedAt: 9, exitCode: 3, failureReason: 'script_failure', coverage: null, dotenv: { A: 'b' },
+      }), true);
+      const [u1, u2] = [(await store.jobs.byId(t1!.id))!, (await store.jobs.byId(t2!.id))!];
+      assert.deepEqual([u1.status, u1.queuedAt, u1.finishedAt, u1.exitCode, u1.failureReason, u1.coverage, u1.dotenv], ['failed', 5, 9, 3, 'script_failure', null, { A: 'b' }]);
+      assert.deepEqual([u2.status, u2.queuedAt, u2.finishedAt], ['pending', 6, null]);
       // A run's archives: only file_type archive, only its own jobs, oldest first.
       assert.deepEqual(await store.artifacts.archivesOfRun(run.id), []);
       const artifact = (jobId: number, fileType: string, filename: string) => store.artifacts.insert({

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { CompiledQuery, Kysely, Selectable } from 'kysely';
 import { sql } from './kysely-runtime.js';
 import type { DialectName } from './database.js';
 import type { JobsTable, Tables } from './tables.js';
@@ -68,6 +68,36 @@ const claimQuery = reusableQuery(
     status: 'running', runner_id: runnerId, runner_session: runnerSession, token_digest: tokenDigest,
     lease_expires_at: leaseExpiresAt, started_at: startedAt,
   }).where('id', '=', id).where('status', '=', 'pending').returningAll());
+const dependenciesBefore = reusableQuery([idMarker(0), idMarker(1)] as [number, number], (db, runId, beforeStage) => db.selectFrom('jobs')
+  .select(['id', 'name', 'stage_idx', 'dotenv_json']).where('run_id', '=', runId).where('retried', '=', 0).where('kind', '=', 'build')
+  .where('stage_idx', '<', beforeStage).orderBy('stage_idx').orderBy('position'));
+const growLog = reusableQuery([idMarker(0), idMarker(1), idMarker(2)] as [number, number, number], (db, size, id, offset) => db.updateTable('jobs')
+  .set({ log_size: size }).where('id', '=', id).where('log_size', '=', offset));
+/** The chunk's bytes: a marker of their own (markers are compared by identity). */
+const DATA_MARKER = new Uint8Array(0);
+const insertChunk = reusableQuery([idMarker(0), idMarker(1), DATA_MARKER] as [number, number, Uint8Array], (db, jobId, offset, data) => db.insertInto('job_log_chunks')
+  .values({ job_id: jobId, offset, data }));
+
+/**
+ * A status change guarded by the statuses it may come from, one compiled statement per shape
+ * (the columns set and how many statuses): the engine moves jobs with a few shapes only, and
+ * building each UPDATE anew cost more than running it.
+ */
+type TransitionQuery = (db: Kysely<Tables>, ...values: unknown[]) => CompiledQuery<unknown>;
+const transitions = new Map<string, TransitionQuery>();
+function transitionQuery(columns: readonly string[], fromCount: number): TransitionQuery {
+  const shape = `${columns.join(',')}|${fromCount}`;
+  let query = transitions.get(shape);
+  if (!query) {
+    const markers: unknown[] = [...columns.map((_, i) => textMarker(100 + i)), idMarker(0), ...Array.from({ length: fromCount }, (_, i) => textMarker(200 + i))];
+    query = reusableQuery(markers, (db, ...values) => db.updateTable('jobs')
+      .set(Object.fromEntries(columns.map((column, i) => [column, values[i]])) as Record<string, string>)
+      .where('id', '=', values[columns.length] as number).where('status', 'in', values.slice(columns.length + 1) as string[]));
+    transitions.set(shape, query);
+  }
+  return query;
+}
+
 const jobById = reusableQuery([ID_MARKER] as [number], (db, id) => db.selectFrom('jobs').selectAll().where('id', '=', id));
 const jobByTokenDigest = reusableQuery([TEXT_MARKER] as [string], (db, digest) => db.selectFrom('jobs').selectAll().where('token_digest', '=', digest));
 
@@ -148,12 +178,13 @@ export function createJobsRepository(db: Kysely<Tables>, dialect: DialectName) {
      * has many; reading their specs made the queue's cost grow with the square of the run).
      */
     async dependencyCandidates(runId: number, filter: { names: string[] } | { beforeStage: number }): Promise<DependencyJob[]> {
-      let q = db.selectFrom('jobs').select(['id', 'name', 'stage_idx', 'dotenv_json']).where('run_id', '=', runId).where('retried', '=', 0).where('kind', '=', 'build');
+      let rows;
       if ('names' in filter) {
         if (filter.names.length === 0) return [];
-        q = q.where('name', 'in', filter.names);
-      } else q = q.where('stage_idx', '<', filter.beforeStage);
-      return (await q.orderBy('stage_idx').orderBy('position').execute()).map((r) => ({
+        rows = await db.selectFrom('jobs').select(['id', 'name', 'stage_idx', 'dotenv_json']).where('run_id', '=', runId).where('retried', '=', 0).where('kind', '=', 'build')
+          .where('name', 'in', filter.names).orderBy('stage_idx').orderBy('position').execute();
+      } else rows = (await db.executeQuery(dependenciesBefore(db, runId, filter.beforeStage))).rows;
+      return rows.map((r) => ({
         id: r.id, name: r.name, stageIdx: r.stage_idx, dotenv: r.dotenv_json === null ? null : JSON.parse(r.dotenv_json) as Record<string, string>,
       }));
     },
@@ -213,8 +244,10 @@ export function createJobsRepository(db: Kysely<Tables>, dialect: DialectName) {
     },
     /** Guarded transition: applies only when the job is still in one of `from`. */
     async transition(id: number, from: readonly string[], patch: JobPatch): Promise<boolean> {
-      const r = await db.updateTable('jobs').set(toPatch(patch)).where('id', '=', id).where('status', 'in', [...from]).executeTakeFirst();
-      return Number(r.numUpdatedRows) > 0;
+      const set = toPatch(patch);
+      const columns = Object.keys(set);
+      const r = await db.executeQuery(transitionQuery(columns, from.length)(db, ...columns.map((c) => set[c as keyof typeof set]), id, ...from));
+      return Number(r.numAffectedRows ?? 0) > 0;
     },
     async setAllowFailure(id: number, allowFailure: boolean): Promise<void> {
       await db.updateTable('jobs').set({ allow_failure: allowFailure ? 1 : 0 }).where('id', '=', id).execute();
@@ -282,9 +315,9 @@ export function createJobsRepository(db: Kysely<Tables>, dialect: DialectName) {
       // Size and chunk are written in one transaction: a crash between the two would otherwise
       // leave a size that counts a chunk never stored, and the runner's resend refused as stale.
       const append = async (q: typeof db): Promise<boolean> => {
-        const r = await q.updateTable('jobs').set({ log_size: offset + data.length }).where('id', '=', jobId).where('log_size', '=', offset).executeTakeFirst();
-        if (Number(r.numUpdatedRows) === 0) return false;
-        await q.insertInto('job_log_chunks').values({ job_id: jobId, offset, data }).execute();
+        const r = await q.executeQuery(growLog(q, offset + data.length, jobId, offset));
+        if (Number(r.numAffectedRows ?? 0) === 0) return false;
+        await q.executeQuery(insertChunk(q, jobId, offset, data));
         return true;
       };
       return db.isTransaction ? append(db) : db.transaction().execute((trx) => append(trx));
