@@ -19,6 +19,7 @@ export function createEmbeddedConnection(service: RunnerService, runner: Runner,
     }),
     downloadArtifact: (dependencyId, token) => service.downloadArtifact(dependencyId, token),
     finishJob: async (jobId, token, result) => { await service.finishJob(jobId, token, result); },
+    finishJobWithLog: async (jobId, token, result, log) => { await service.finishJob(jobId, token, result, log); },
     // The engine gives embedded runners the hosted repository as a file:// URL (see
     // repository-access.ts, cloneUrl): that path is the repository itself, on this disk.
     localRepository: (payload) => payload.git_info.repo_url.startsWith('file:') ? fileURLToPath(payload.git_info.repo_url) : null,

@@ -28,6 +28,13 @@ export interface RunnerConnection {
    * receive only GitLab's payload and clone `git_info.repo_url`.
    */
   localRepository?(payload: JobPayload): string | null;
+  /**
+   * Only for the embedded runner: appends the job's last log bytes (at `log.offset`, the end of
+   * the log as acknowledged so far) and finishes the job in one step, one transaction, as
+   * appendTrace then finishJob would. Absent over HTTP, where GitLab's protocol has the two
+   * requests.
+   */
+  finishJobWithLog?(jobId: number, token: string, result: FinishedJob, log: { offset: number; data: Uint8Array }): Promise<void>;
 }
 
 export interface RemoteJobState {

@@ -1,6 +1,6 @@
 
 import { AppError, type Logger } from '../shared/index.js';
-import { stopRequested, type JobPayload, type RunnerConnection } from '../protocol/index.js';
+import { stopRequested, type FinishedJob, type JobPayload, type RunnerConnection } from '../protocol/index.js';
 import { createGitObjectReaders, runJob, startSpawnHelper, type CacheStore, type Executor, type GitObjectReaders, type JobResult } from '../executor/index.js';
 import { createBuildDirTrash } from './build-dir-trash.js';
 import { createTraceUploader } from './trace-uploader.js';
@@ -115,12 +115,16 @@ export function createRunner(options: RunnerOptions) {
       clearInterval(keepAlive);
       running.delete(controller);
     }
-    await trace.drained();
+    // The log's last bytes go with the finish where the connection can take both at once.
+    const rest = conn.finishJobWithLog ? await trace.takeRest() : (await trace.drained(), null);
+    const finish = (outcome: FinishedJob) => (rest && conn.finishJobWithLog
+      ? conn.finishJobWithLog(payload.id, payload.token, outcome, rest)
+      : conn.finishJob(payload.id, payload.token, outcome));
     try {
       if (!result) {
-        await conn.finishJob(payload.id, payload.token, { state: 'failed', failureReason: 'runner_system_failure' });
+        await finish({ state: 'failed', failureReason: 'runner_system_failure' });
       } else if (result.status !== 'canceled') {
-        await conn.finishJob(payload.id, payload.token, {
+        await finish({
           state: result.status, ...(result.failureReason && { failureReason: result.failureReason }),
           ...(result.exitCode !== undefined && { exitCode: result.exitCode }),
           ...(result.coverage !== undefined && { coverage: result.coverage }),
@@ -128,7 +132,7 @@ export function createRunner(options: RunnerOptions) {
         });
       } else {
         // Canceled by the server: tell it the job has stopped so `canceling` becomes `canceled`.
-        await conn.finishJob(payload.id, payload.token, { state: 'failed', failureReason: stop.signal.aborted ? 'runner_system_failure' : 'unknown_failure' });
+        await finish({ state: 'failed', failureReason: stop.signal.aborted ? 'runner_system_failure' : 'unknown_failure' });
       }
     } catch (error) {
       jobLog.error({ err: error }, 'job result could not be reported');

@@ -95,6 +95,24 @@ describe('trace uploader', () => {
     assert.deepEqual(seen, [[0, 'hello'], [5, 'abc'], [2, 'abc']]);
   });
 
+  it('takeRest hands over what is held, at the offset after what was sent, once the request in flight is answered', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => { open = resolve; });
+    const server = fakeServer({ gate: () => gate });
+    const up = createTraceUploader({ send: (o, d) => server.send(o, d), onStatus: () => undefined, onError: () => undefined, flushDelayMs: 5 });
+    up.append(enc('sent\n'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(server.requests.length, 1, 'the first batch is in flight');
+    up.append(enc('held '));
+    up.append(enc('too\n'));
+    const rest = up.takeRest();
+    open();
+    const taken = await rest;
+    assert.deepEqual(taken && { offset: taken.offset, data: text(taken.data) }, { offset: 5, data: 'held too\n' });
+    assert.equal(server.requests.length, 1, 'nothing more was sent');
+    assert.equal(await up.takeRest(), null, 'nothing is left');
+  });
+
   it('is drained at once when nothing was written', async () => {
     const up = createTraceUploader({ send: () => { throw new Error('not called'); }, onStatus: () => undefined, onError: () => undefined });
     up.append(new Uint8Array(0));

@@ -31,6 +31,12 @@ export interface TraceUploader {
   append(chunk: Uint8Array): void;
   /** Sends what is held now; resolves when everything appended so far was sent (or given up on). */
   drained(): Promise<void>;
+  /**
+   * Ends the upload: once the request in flight (if any) is answered, hands over what is still
+   * held, with the offset it goes at, for the caller to deliver (null when nothing is held).
+   * Nothing is sent after it.
+   */
+  takeRest(): Promise<{ offset: number; data: Uint8Array } | null>;
 }
 
 export function createTraceUploader(options: TraceUploaderOptions): TraceUploader {
@@ -43,6 +49,8 @@ export function createTraceUploader(options: TraceUploaderOptions): TraceUploade
   let offset = 0;
   let sending: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
+  /** Set by takeRest: the request in flight is the last one sent. */
+  let ended = false;
 
   /** The next request's bytes: queued chunks, whole, up to maxBytes (a bigger chunk is split). */
   function takeBatch(): Uint8Array {
@@ -80,7 +88,7 @@ export function createTraceUploader(options: TraceUploaderOptions): TraceUploade
   function flush(): void {
     if (timer) { clearTimeout(timer); timer = null; }
     sending ??= (async () => {
-      while (queue.length > 0) await sendOne(takeBatch());
+      while (queue.length > 0 && !ended) await sendOne(takeBatch());
       sending = null;
     })();
   }
@@ -92,13 +100,22 @@ export function createTraceUploader(options: TraceUploaderOptions): TraceUploade
       queue.push(Uint8Array.from(chunk));
       queuedBytes += chunk.length;
       // While a request is in flight, its loop takes what arrives; else wait for more, briefly.
-      if (sending) return;
+      if (sending || ended) return;
       if (queuedBytes >= maxBytes) flush();
       else timer ??= setTimeout(flush, flushDelayMs);
     },
     async drained() {
       if (queue.length > 0) flush();
       while (sending) await sending;
+    },
+    async takeRest() {
+      ended = true;
+      if (timer) { clearTimeout(timer); timer = null; }
+      while (sending) await sending;
+      if (queue.length === 0) return null;
+      const parts = queue.splice(0);
+      queuedBytes = 0;
+      return { offset, data: parts.length === 1 ? parts[0]! : Buffer.concat(parts) };
     },
   };
 }

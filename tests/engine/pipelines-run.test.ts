@@ -68,6 +68,20 @@ describe('pipelines really run (embedded runner, real git, real processes)', () 
     await waitFor('job directories removed', async () => (readdirSync(join(s.dataDir, 'builds')).length === 0 ? true : null), 10_000);
   });
 
+  it('appends a job\'s last log bytes with its finish, and only while it runs', async () => {
+    const { project } = await projectWith({ '.gitlab-ci.yml': 'held:\n  tags: [no-runner-has-this]\n  script: [echo x]\n' });
+    const r = await run(project);
+    const [job] = await s.store.jobs.forRun(r.id);
+    await waitFor('the job pending', async () => ((await s.store.jobs.byId(job!.id))?.status === 'pending' ? true : null));
+    assert.equal(await s.store.jobs.transition(job!.id, ['pending'], { status: 'running', startedAt: Date.now() }), true);
+    const enc = (t: string) => new TextEncoder().encode(t);
+    assert.equal(await s.store.jobs.appendLog(job!.id, 0, enc('first ')), true);
+    assert.equal(await s.engine.finishJob(job!.id, { state: 'success', log: { offset: 6, data: enc('last\n') } }), 'success');
+    assert.equal(await log(job!.id), 'first last\n');
+    assert.equal(await s.engine.finishJob(job!.id, { state: 'failed', log: { offset: 11, data: enc('late') } }), 'success', 'a finished job stays as it was');
+    assert.equal(await log(job!.id), 'first last\n', 'and takes no more log');
+  });
+
   it('fails a run on a failing script, skips later stages, and records the exit code', async () => {
     const { project } = await projectWith({
       '.gitlab-ci.yml': 'a:\n  stage: build\n  script: [echo hi, exit 3]\nb:\n  stage: test\n  script: [echo never]\nc:\n  stage: test\n  when: on_failure\n  script: [echo cleanup]\n',

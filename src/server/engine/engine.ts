@@ -49,6 +49,11 @@ export interface JobOutcome {
   exitCode?: number | null;
   coverage?: number | null;
   dotenv?: Record<string, string> | null;
+  /**
+   * The job's last log bytes at `offset`, appended first, in the same transaction, if the job is
+   * still running (as an appendTrace would be; a refused offset leaves the log as it is).
+   */
+  log?: { offset: number; data: Uint8Array };
 }
 
 type Notify = Array<() => void>;
@@ -370,6 +375,9 @@ export function createEngine(deps: EngineDeps) {
     return inRun(lockRun, async (tx, notify) => {
       const current = await tx.jobs.byId(jobId);
       if (!current || current.runId !== lockRun) return null;
+      if (outcome.log && (current.status === 'running' || current.status === 'canceling')) {
+        if (!(await tx.jobs.appendLog(jobId, outcome.log.offset, outcome.log.data))) logger.warn({ jobId, offset: outcome.log.offset }, 'last log bytes refused: the offset is not the end of the log');
+      }
       if (isCompleted(current.status)) return current.status;
       const spec = current.spec as unknown as PlanJob;
       const now = clock.now();

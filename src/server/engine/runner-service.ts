@@ -98,12 +98,13 @@ export function createRunnerService(deps: { store: Store; engine: Engine; notifi
       const archive = (await store.artifacts.forJob(dependencyId)).find((a) => a.fileType === 'archive');
       return archive ? engine.openArtifact(archive) : null;
     },
-    async finishJob(jobId: number, token: string, result: FinishedJob): Promise<string> {
+    /** `log`: the job's last log bytes, appended in the same transaction (the embedded runner). */
+    async finishJob(jobId: number, token: string, result: FinishedJob, log?: { offset: number; data: Uint8Array }): Promise<string> {
       const job = await engine.jobByToken(token);
       if (!job || job.id !== jobId) throw new AppError('role_insufficient', '');
       const done = await engine.finishJob(jobId, {
         state: result.state, failureReason: result.failureReason ?? null, exitCode: result.exitCode ?? null,
-        coverage: result.coverage ?? null, dotenv: result.dotenv ?? null,
+        coverage: result.coverage ?? null, dotenv: result.dotenv ?? null, ...(log && { log }),
       }, job.runId);
       return done ?? job.status;
     },
