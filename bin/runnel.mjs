@@ -44,8 +44,10 @@ function loadBuilt() {
   const cacheDir = codeCacheDir(command);
   const cacheFile = cacheDir && join(cacheDir, `${build.hash}-${process.version}-${process.arch}-${command}.bin`);
   const cachedData = cacheFile ? readCodeCache(cacheFile) : undefined;
-  // The CommonJS wrapper on the bundle's first line, so its line numbers stay the file's.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`, { filename: file, cachedData });
+  // The CommonJS wrapper on the bundle's first line, so its line numbers stay the file's. The
+  // bundle is ASCII (scripts/build-cli.mjs makes it so and checks): read as latin1, it needs no
+  // UTF-8 decoding (~3 ms of every start for 1.2 MB).
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'latin1')}\n})`, { filename: file, cachedData });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dist);
   if (cacheFile && (!cachedData || script.cachedDataRejected)) {

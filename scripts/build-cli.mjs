@@ -87,14 +87,18 @@ export async function buildCli({ outdir = join(root, 'dist') } = {}) {
     // Whitespace and syntax only: names stay, so stack traces stay readable. Node does not apply
     // source maps to a vm.Script (--enable-source-maps does nothing here): the map is for tools.
     minifyWhitespace: true, minifySyntax: true, sourcemap: true,
+    // Non-ASCII characters escaped: bin/runnel.mjs reads the bundle as latin1 (no UTF-8 decoding).
+    charset: 'ascii',
     plugins: [dependencies],
     logLevel: 'warning',
   });
   await saveMigratedImage(join(outdir, IMAGE));
   // The spawn helper is a script of its own (src/executor/spawner.ts finds it beside the bundle).
   copyFileSync(join(root, 'src', 'executor', 'spawn-helper.cjs'), join(outdir, 'spawn-helper.cjs'));
+  const bytes = readFileSync(outfile);
+  if (bytes.some((b) => b > 0x7f)) throw new Error(`${outfile} is not ASCII: bin/runnel.mjs reads it as latin1`);
   // What bin/runnel.mjs keys its V8 code cache on: a new build never uses an old build's cache.
-  const hash = createHash('sha256').update(readFileSync(outfile)).digest('hex').slice(0, 16);
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
   writeFileSync(join(outdir, 'build.json'), `${JSON.stringify({ main: 'runnel.cjs', hash })}\n`);
 }
 
