@@ -59,6 +59,21 @@ describe('runnel run (a local pipeline, no server)', () => {
     }
   });
 
+  it('runs to its end, quietly, when its output stops being read (runnel run | head -1)', async () => {
+    const dir = repo('stages: [a, b]\none:\n  stage: a\n  script: [echo one]\ntwo:\n  stage: b\n  script: [sleep 0.3, echo two]\n');
+    try {
+      const { spawn } = await import('node:child_process');
+      const child = spawn(process.execPath, [BIN, 'run'], { cwd: dir, env: { ...gitEnv(), NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+      // The reader goes away after the first output, as head -1 does.
+      child.stdout.once('data', () => child.stdout.destroy());
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      assert.equal(code, 0, stderr);
+      assert.doesNotMatch(stderr, /EPIPE|Error/);
+    } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
+
   it('exits 1 on a failing job and shows the tail of its log', async () => {
     const dir = repo('ok:\n  script: [echo fine]\nbad:\n  script: [echo "about to fail here", exit 3]\nlater:\n  stage: deploy\n  script: [echo never]\n');
     try {
