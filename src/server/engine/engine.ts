@@ -83,13 +83,13 @@ export function createEngine(deps: EngineDeps) {
 
   /**
    * Recomputes a run's status and timestamps from its jobs; returns the status. `known`: the
-   * run's row as read in this transaction; `summary`: its jobs as read after the last change
-   * (processRun's), else one grouped read. Only a finished run reads its jobs (duration).
+   * run's row as read in this transaction; `read`: its jobs as read after the last change
+   * (processRun's summary), else one grouped read. Only a finished run reads its jobs (duration).
    */
-  async function rollUp(tx: Repositories, runId: number, notify: Notify, known?: Run, current?: RunSummary | null): Promise<string> {
+  async function rollUp(tx: Repositories, runId: number, notify: Notify, known?: Run, read?: RunSummary | null): Promise<string> {
     const run = known ?? await tx.runs.byId(runId);
     if (!run) return 'skipped';
-    const summary = current ?? await readRunSummary(tx, runId);
+    const summary = read ?? await readRunSummary(tx, runId);
     const status = summary.status;
     const now = clock.now();
     const startedAt = run.startedAt ?? summary.startedAt ?? (status === 'running' ? now : null);
