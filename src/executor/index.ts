@@ -13,6 +13,7 @@ export type { LogSink } from './job-log.js';
 export type { ArtifactTransfer } from './job-artifacts.js';
 export { createGitObjectReaders, type GitObjectReaders, type GitObjectReadersOptions } from './git-object-readers.js';
 export { execFileTree, spawnOrphan, startSpawnHelper } from './spawner.js';
+export { prepareBuildsRoot } from './job-dirs.js';
 export { runProcessTree, type TreeRunOptions, type TreeRunOutcome } from './process-tree.js';
 export type { LocalRepository } from './local-checkout.js';
 export { createDirCacheStore, type CacheStore, type DirCacheStore } from './cache-store.js';

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeJobDirs } from './job-dirs.js';
+import { makeJobDirs, prepareBuildsRoot } from './job-dirs.js';
 
 function scratch(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'runnel-job-dirs-'));
@@ -33,4 +33,15 @@ test('a builds root removed since its last job is made again', async (t) => {
   const next = await makeJobDirs(root, 2);
   assert.ok(existsSync(next.tmpDir), next.jobDir);
   assert.ok(next.jobDir.startsWith(`${root}/job-2-`), next.jobDir);
+});
+
+test('a builds root prepared ahead exists before its first job; one that cannot be made fails that job, not the preparation', async (t) => {
+  const root = join(scratch(t), 'builds');
+  await prepareBuildsRoot(root);
+  assert.ok(statSync(root).isDirectory());
+  assert.match((await makeJobDirs(root, 1)).jobDir, /\/builds\/job-1-/);
+  const file = join(scratch(t), 'a-file');
+  writeFileSync(file, '');
+  await prepareBuildsRoot(join(file, 'builds'));
+  await assert.rejects(makeJobDirs(join(file, 'builds'), 2), /ENOTDIR/);
 });

@@ -35,6 +35,14 @@ function rootOf(buildsRoot: string): Promise<string> {
   return root;
 }
 
+/**
+ * Makes, marks and resolves a builds root now, ahead of its first job (which otherwise waits for
+ * it: the mark is a `chattr` process). Never rejects: a failure is met again by that job.
+ */
+export function prepareBuildsRoot(buildsRoot: string): Promise<void> {
+  return rootOf(buildsRoot).then(() => undefined, () => undefined);
+}
+
 /** A fresh, empty workspace for job `jobId`. If the builds root has gone since its last job, it is made again. */
 export async function makeJobDirs(buildsRoot: string, jobId: number): Promise<JobDirs> {
   for (let attempt = 0; ; attempt++) {

@@ -26,6 +26,12 @@ export interface RunnerOptions {
    * taken aside when its job is reported and deleted soon after (build-dir-trash.ts).
    */
   leaveBuilds?: boolean;
+  /**
+   * The pool of object readers the in-process checkout uses (default: a new one). Given, its
+   * readers may already be open (`runnel run` opens its repository's while it creates the run);
+   * the runner closes it when it stops either way.
+   */
+  objectReaders?: GitObjectReaders;
   killGraceMs?: number;
 }
 
@@ -44,7 +50,7 @@ export function createRunner(options: RunnerOptions) {
   const trash = options.leaveBuilds ? null : createBuildDirTrash(options.buildsRoot, { logger: options.logger });
   let workers: Promise<void>[] = [];
   const log = options.logger;
-  let readers: GitObjectReaders | null = null;
+  let readers: GitObjectReaders | null = options.objectReaders ?? null;
   const objectReaders = () => (readers ??= createGitObjectReaders());
 
   async function worker(index: number): Promise<void> {

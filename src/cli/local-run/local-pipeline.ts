@@ -5,7 +5,7 @@ import { noopLogger, randomId, systemClock, type Logger } from '../../shared/ind
 import { createStore, openMigratedMemoryDatabase, type Job, type JobProgress, type Project, type Run, type Store } from '../../server/store/index.js';
 import { createAccounts, createEngine, createLoop, createNotifier, createProjects, createRunners, createRunnerService, type Engine } from '../../server/engine/index.js';
 import { createRepositoryHost, type RepositoryHost } from '../../server/git/index.js';
-import { createDirCacheStore, createDockerExecutor, createSandboxExecutor, createShellExecutor, parseJUnit, spawnOrphan, startSpawnHelper, type Executor } from '../../executor/index.js';
+import { createDirCacheStore, createDockerExecutor, createGitObjectReaders, createSandboxExecutor, createShellExecutor, parseJUnit, prepareBuildsRoot, spawnOrphan, startSpawnHelper, type Executor, type GitObjectReaders } from '../../executor/index.js';
 import { createRunner, type Runner } from '../../runner/index.js';
 import { parseYamlAhead, type Diagnostic } from '../../pipeline/index.js';
 import { createRepositoryAccess } from '../repository-access.js';
@@ -68,12 +68,17 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<{ resu
   const reposDir = join(dataDir, 'repositories');
   const buildsDir = join(dataDir, 'builds');
   for (const dir of [reposDir, buildsDir, join(dataDir, 'artifacts'), join(dataDir, 'cache')]) mkdirSync(dir, { recursive: true });
+  // What the first jobs would wait for, made while the run is set up: the builds root's mark (a
+  // process) and, once the snapshot exists, the repository's object reader (see below).
+  void prepareBuildsRoot(buildsDir);
   let store: Store | null = null;
   let host: RepositoryHost | null = null;
   let runner: Runner | null = null;
+  let readers: GitObjectReaders | null = null;
   const loops: Array<ReturnType<typeof createLoop>> = [];
   const close = async () => {
     await runner?.stop({ cancelRunning: true });
+    if (!runner) await readers?.close();
     for (const loop of loops) await loop.stop();
     host?.close();
     await store?.close();
@@ -94,6 +99,9 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<{ resu
     // While git snapshots the tree, the CI file (as the snapshot will hold it) is parsed ahead.
     parseConfigAhead(join(source.root, project.ciConfigPath || '.gitlab-ci.yml'));
     const snapshot = await snapshotting;
+    // The runner's `git cat-file` for the snapshot, started while the run is created.
+    readers = createGitObjectReaders();
+    void readers.use(host.pathOf(project.workspacePath, project.path), async () => undefined).catch(() => undefined);
 
     const notifier = createNotifier();
     const repos = createRepositoryAccess(host, () => 'http://localhost');
@@ -128,7 +136,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<{ resu
       connection: createEmbeddedConnection(runnerService, embedded, randomId(8)),
       executorFor: executorFor(options.executor, dataDir),
       cache: createDirCacheStore(join(dataDir, 'cache')), buildsRoot: buildsDir,
-      concurrency: Math.max(1, options.concurrency ?? cpus().length), logger, leaveBuilds: true,
+      concurrency: Math.max(1, options.concurrency ?? cpus().length), logger, leaveBuilds: true, objectReaders: readers,
       pollWaitMs: 30_000, keepAliveMs: 5_000,
     });
     runner.start();
