@@ -99,9 +99,11 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<{ resu
     // While git snapshots the tree, the CI file (as the snapshot will hold it) is parsed ahead.
     parseConfigAhead(join(source.root, project.ciConfigPath || '.gitlab-ci.yml'));
     const snapshot = await snapshotting;
-    // The runner's `git cat-file` for the snapshot, started while the run is created.
+    // The runner's `git cat-file` for the snapshot, started while the run is created, and asked
+    // for the snapshot's commit: git sets up its object store at the first read (~5 ms), and the
+    // reader keeps the commit for the first jobs' checkouts.
     readers = createGitObjectReaders();
-    void readers.use(host.pathOf(project.workspacePath, project.path), async () => undefined).catch(() => undefined);
+    void readers.use(host.pathOf(project.workspacePath, project.path), (objects) => objects.read(snapshot.sha)).catch(() => undefined);
 
     const notifier = createNotifier();
     const repos = createRepositoryAccess(host, () => 'http://localhost');
