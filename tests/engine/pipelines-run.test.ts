@@ -58,6 +58,7 @@ describe('pipelines really run (embedded runner, real git, real processes)', () 
     });
     const r = await finished((await run(project)).id);
     assert.equal(r.status, 'success');
+    assert.equal(r.context.needs, true, 'the run knows that some job needs another');
     const j = await jobs(r.id);
     assert.deepEqual(Object.values(j).map((x) => x.status), ['success', 'success', 'success']);
     assert.match(await log(j.test!.id), /built [0-9a-f]{8}/);
@@ -88,6 +89,7 @@ describe('pipelines really run (embedded runner, real git, real processes)', () 
     });
     const r = await finished((await run(project)).id);
     assert.equal(r.status, 'failed');
+    assert.equal(r.context.needs, false, 'stages only: no dependents to look up when a job ends');
     const j = await jobs(r.id);
     assert.equal(j.a!.status, 'failed');
     assert.equal(j.a!.exitCode, 3);

@@ -139,7 +139,11 @@ export function createEngine(deps: EngineDeps) {
     await inRun(run.id, async (tx, notify) => {
       await tx.runs.update(run.id, {
         name: plan.workflow.name, updatedAt: now,
-        context: { ...run.context, predefined: plan.predefinedVariables, stages: plan.stages, autoCancel: plan.workflow.autoCancel },
+        context: {
+          ...run.context, predefined: plan.predefinedVariables, stages: plan.stages, autoCancel: plan.workflow.autoCancel,
+          // No job needs another (stages only): scheduling need not look for a finished job's dependents.
+          needs: plan.jobs.some((job) => (job.needs?.length ?? 0) > 0),
+        },
       });
       await tx.jobs.insertMany(plan.jobs.map((job) => ({
         ...jobColumns(job), runId: run.id, projectId: run.projectId, status: 'created', spec: job as unknown as Record<string, unknown>,
@@ -408,7 +412,7 @@ export function createEngine(deps: EngineDeps) {
         else notify.push(() => events.jobQueued());
         logger.info({ jobId, retryJobId: fresh?.id, attempt: current.attempt + 1 }, 'job retried automatically');
       } else {
-        const outcome2 = await processRun(tx, current.runId, { changedNames: [current.name] }, clock);
+        const outcome2 = await processRun(tx, current.runId, { changedNames: [current.name] }, clock, { needs: run.context.needs !== false });
         await afterProcessing(tx, run, outcome2, notify);
         // Bridges that started moved after the summary was read.
         if (outcome2.bridges.length === 0) summary = outcome2.summary;

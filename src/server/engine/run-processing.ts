@@ -29,9 +29,11 @@ export async function processRun(
   runId: number,
   trigger: { initial: true } | { changedNames: string[] },
   clock: Clock,
+  /** `needs: false`: no job of the run needs another (the run's context says so): no job has dependents to look up. */
+  options: { needs?: boolean } = {},
 ): Promise<ProcessOutcome> {
   const outcome: ProcessOutcome = { queued: [], bridges: [], changed: [], summary: null };
-  const work: string[] = 'initial' in trigger ? [] : [...trigger.changedNames];
+  const work: string[] = 'initial' in trigger || options.needs === false ? [] : [...trigger.changedNames];
   let checkStages = true;
 
   const apply = async (job: JobState, decision: 'pending' | 'manual' | 'scheduled' | 'skipped', delaySeconds: number | null) => {
@@ -56,7 +58,7 @@ export async function processRun(
       if (job.kind === 'bridge') outcome.bridges.push(job.id);
     }
     // A skipped job is complete at once and can unblock (or skip) others in turn.
-    if (target === 'skipped') { work.push(job.name); checkStages = true; }
+    if (target === 'skipped') { if (options.needs !== false) work.push(job.name); checkStages = true; }
   };
 
   const decideDag = async (job: JobState) => {
